@@ -1,0 +1,37 @@
+"""A Rich progress bar with an ETA, shaped as the transport progress callback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from photodose.transport.layered import ProgressCallback
+
+
+@contextmanager
+def photon_progress(label: str, total: int, enabled: bool = True) -> Iterator[ProgressCallback]:
+    """Yield a callback(done, total) that drives a bar on stderr."""
+    if not enabled:
+        yield lambda done, total: None
+        return
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("photons"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, _total: bar.update(task, completed=done)

@@ -1,0 +1,1 @@
+"""Formats: results on disk, MCML files, spec files."""

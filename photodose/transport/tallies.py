@@ -1,0 +1,96 @@
+"""Raw tally arrays of one batch, and their ordered reduction into means and errors.
+
+Batches are reduced in batch order, so the sums do not depend on which thread ran
+which batch. Standard errors come from the spread between batches: with T_b the tally
+of batch b (n_b photons) and m = sum T_b / N, the variance of the mean is
+B / (B - 1) * sum (n_b / N)^2 (T_b / n_b - m)^2, which is std / sqrt(B) for equal batches.
+Marginals (Rd(r), A(z), totals...) are reduced as tallies of their own, because the
+error of a sum needs the per-batch sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class BatchTallies:
+    """What the kernel adds into for one batch."""
+
+    rd_ra: np.ndarray
+    tt_ra: np.ndarray
+    a_rz: np.ndarray
+    f_rz: np.ndarray
+    a_layer: np.ndarray
+    counts: np.ndarray
+
+    @classmethod
+    def zeros(cls, nr: int, nz: int, na: int, n_layers: int) -> BatchTallies:
+        return cls(
+            rd_ra=np.zeros((nr, na)),
+            tt_ra=np.zeros((nr, na)),
+            a_rz=np.zeros((nr, nz)),
+            f_rz=np.zeros((nr, nz)),
+            a_layer=np.zeros(n_layers + 2),
+            counts=np.zeros(2, dtype=np.int64),
+        )
+
+    def with_marginals(self) -> dict[str, np.ndarray]:
+        """Every quantity reported with an error: raw tallies and their sums."""
+        return {
+            "rd_ra": self.rd_ra,
+            "rd_r": self.rd_ra.sum(axis=1),
+            "rd_a": self.rd_ra.sum(axis=0),
+            "rd": np.array(self.rd_ra.sum()),
+            "tt_ra": self.tt_ra,
+            "tt_r": self.tt_ra.sum(axis=1),
+            "tt_a": self.tt_ra.sum(axis=0),
+            "tt": np.array(self.tt_ra.sum()),
+            "a_rz": self.a_rz,
+            "a_z": self.a_rz.sum(axis=0),
+            "f_rz": self.f_rz,
+            "a_layer": self.a_layer[1:-1],
+            "a": np.array(self.a_layer.sum()),
+        }
+
+
+@dataclass
+class Accumulator:
+    """Sums of T_b, T_b^2 and n_b T_b per named tally, fed batches in order."""
+
+    photons: int = 0
+    photons_squared: int = 0
+    batches: int = 0
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
+    sums: dict[str, np.ndarray] = field(default_factory=dict)
+    squares: dict[str, np.ndarray] = field(default_factory=dict)
+    weighted: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def add(self, batch: BatchTallies, n_photons: int) -> None:
+        self.photons += n_photons
+        self.photons_squared += n_photons * n_photons
+        self.batches += 1
+        self.counts += batch.counts
+        for name, tally in batch.with_marginals().items():
+            if name not in self.sums:
+                self.sums[name] = np.zeros_like(tally)
+                self.squares[name] = np.zeros_like(tally)
+                self.weighted[name] = np.zeros_like(tally)
+            self.sums[name] += tally
+            self.squares[name] += tally * tally
+            self.weighted[name] += n_photons * tally
+
+    def mean(self, name: str) -> np.ndarray:
+        """Tally per launched photon."""
+        return self.sums[name] / self.photons
+
+    def standard_error(self, name: str) -> np.ndarray:
+        if self.batches < 2:
+            return np.full_like(self.sums[name], np.nan)
+        n = float(self.photons)
+        m = self.sums[name] / n
+        spread = self.squares[name] - 2.0 * m * self.weighted[name] + m * m * self.photons_squared
+        variance = self.batches / (self.batches - 1) * np.maximum(spread, 0.0) / (n * n)
+        return np.sqrt(variance)
