@@ -10,7 +10,8 @@ from photodose.specs.optical import OpticalProperties
 
 class Layer(Spec):
     name: str = Field(min_length=1, max_length=80)
-    thickness_mm: float = Field(gt=0.0, le=1.0e4, description="layer thickness, mm")
+    # MCML input files mark a semi-infinite layer with d = 1e8 cm (1e9 mm): accept it.
+    thickness_mm: float = Field(gt=0.0, le=1.0e9, description="layer thickness, mm")
     tissue: OpticalProperties
 
 
