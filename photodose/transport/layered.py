@@ -55,6 +55,19 @@ class LayerArrays:
         )
 
 
+def clear_entry_weight(stack: TissueStack) -> float:
+    """Summed weight of the incoming beam's vertical passes through a clear top layer:
+    (1 - r1)(1 + r2) / (1 - r1 r2) for surface reflectances r1 (top) and r2 (bottom),
+    counting every internal reflection; 0 when the top layer is not clear."""
+    first = stack.layers[0].tissue
+    if not first.is_clear:
+        return 0.0
+    n_next = stack.layers[1].tissue.n if len(stack.layers) > 1 else stack.n_below
+    r1 = ((stack.n_above - first.n) / (stack.n_above + first.n)) ** 2
+    r2 = ((first.n - n_next) / (first.n + n_next)) ** 2
+    return (1.0 - r1) * (1.0 + r2) / (1.0 - r1 * r2)
+
+
 def specular_reflectance(stack: TissueStack) -> tuple[float, int]:
     """Specular reflectance at entry and the layer (1-based) photons start in.
 
@@ -107,6 +120,7 @@ def run_tallies(
     workers = workers or os.cpu_count() or 1
     arrays = LayerArrays.from_stack(simulation.stack)
     rsp, launch_layer = specular_reflectance(simulation.stack)
+    entry = clear_entry_weight(simulation.stack)
     grid = simulation.grid
     n_layers = len(simulation.stack.layers)
     bounds = batch_bounds(simulation.photons, simulation.batch_count)
@@ -116,7 +130,7 @@ def run_tallies(
         kernel.run_photons(
             first, count, simulation.seed,
             arrays.z_top, arrays.z_bottom, arrays.mua, arrays.mus, arrays.g, arrays.n,
-            1.0 - rsp, launch_layer, _BEAM_KINDS[beam.profile], beam.radius_mm,
+            1.0 - rsp, launch_layer, entry, _BEAM_KINDS[beam.profile], beam.radius_mm,
             grid.dr_mm, grid.dz_mm, grid.da_rad,
             simulation.roulette.weight_threshold, simulation.roulette.survival_chance,
             tallies.rd_ra, tallies.tt_ra, tallies.a_rz, tallies.f_rz, tallies.a_layer,

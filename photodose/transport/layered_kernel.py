@@ -14,7 +14,10 @@ Russian roulette. Differences from MCML that change cost, not expectation:
   layered medium is invariant under rotation, so the launch azimuth is irrelevant;
 - the step length's logarithm in single precision (see the comment there);
 - a collision-estimator fluence tally (sum of w / mu_t at interaction sites), which
-  equals MCML's A / mu_a wherever mu_a > 0 and stays correct where mu_a = 0.
+  equals MCML's A / mu_a wherever mu_a > 0 and stays correct where mu_a = 0; in clear
+  layers (no collisions) a track-length estimator: each straight segment of length L
+  adds w L at one point drawn uniformly along it, whose expectation is the segment's
+  track length in every bin.
 
 Layer arrays have nl + 2 entries: index 0 is the medium above, 1..nl the layers,
 nl + 1 the medium below. Lengths in mm.
@@ -80,13 +83,15 @@ def hg_cosine(g: float, xi: float) -> float:
 def run_photons(
     first_photon, n_photons, seed,
     z_top, z_bottom, mua, mus, g, n_index,
-    launch_weight, launch_layer, beam_kind, beam_radius,
+    launch_weight, launch_layer, clear_entry_weight, beam_kind, beam_radius,
     dr, dz, da, weight_threshold, survival_chance,
     rd_ra, tt_ra, a_rz, f_rz, a_layer, counts,
 ):  # fmt: skip
     """Run photons first_photon .. first_photon + n_photons - 1, adding their weight
     into the tallies (Rd and Tt by radius and exit angle, absorbed weight and collision
-    fluence by radius and depth, absorbed weight per layer)."""
+    fluence by radius and depth, absorbed weight per layer). `clear_entry_weight` is
+    the summed weight of the incoming beam's passes through a clear top layer (0 when the
+    top layer is not clear): photons start below it, as in MCML."""
     nr, na = rd_ra.shape
     nz = a_rz.shape[1]
     n_layers = z_top.shape[0] - 2
@@ -102,6 +107,16 @@ def run_photons(
         elif beam_kind == BEAM_FLAT_TOP:
             x = beam_radius * math.sqrt(uniform(state))
         y = 0.0
+        if clear_entry_weight > 0.0:
+            # the vertical passes through the clear top layer: exact track length per bin
+            ir = min(int(x / dr), nr - 1)
+            for iz in range(min(int(z_top[1] / dz), nz - 1), nz):
+                overlap = min(z_bottom[1], (iz + 1) * dz) - max(z_top[1], iz * dz)
+                if iz == nz - 1:
+                    overlap = z_bottom[1] - max(z_top[1], iz * dz)
+                if overlap <= 0.0:
+                    break
+                f_rz[ir, iz] += clear_entry_weight * overlap
         layer = launch_layer
         z = z_top[layer]
         ux = 0.0
@@ -133,10 +148,17 @@ def run_photons(
                 if to_boundary == math.inf:  # parallel to the layers in a clear layer
                     lost += 1
                     break
-                x += to_boundary * ux
-                y += to_boundary * uy
                 if mu_t > 0.0:
                     step_left = (s - to_boundary) * mu_t
+                else:
+                    u = uniform(state) * to_boundary
+                    px = x + u * ux
+                    py = y + u * uy
+                    ir = min(int(math.sqrt(px * px + py * py) / dr), nr - 1)
+                    iz = min(int((z + u * uz) / dz), nz - 1)
+                    f_rz[ir, iz] += w * to_boundary
+                x += to_boundary * ux
+                y += to_boundary * uy
                 going_down = uz > 0.0
                 if going_down:
                     z = z_bottom[layer]
