@@ -1,0 +1,323 @@
+"""The treatment plan: time and power per spot, spots along the nerve, the schedule,
+the predicted doses and temperatures, every safety check, and which limit binds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import xarray as xr
+from pydantic import PrivateAttr
+
+from photodose.devices.device import Device
+from photodose.devices.library import load_device
+from photodose.dose.depth import penetration_depths
+from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
+from photodose.dose.spectral import cco_weight
+from photodose.planning.light import (
+    LED_ARRAY_BEAM_NOTE,
+    emission_samples,
+    light_field,
+    transport_beam,
+)
+from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
+from photodose.planning.search import Setting, ThermalResponse, choose_setting
+from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
+from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
+from photodose.specs import Beam, Spec
+from photodose.thermal import arrhenius_damage, heat_from_transport
+from photodose.tissue.library import load_site
+from photodose.tissue.patient import Patient
+from photodose.tissue.site import Site
+
+# Error of the fast path (diffusion) against Monte Carlo at nerve depths beyond ~1 mm
+# under finite beams, measured in docs/diffusion.md (limb and wrist stacks).
+FAST_PATH_ERROR_NOTE = (
+    "fast path: layered diffusion theory, within about -3 to +10 % of Monte Carlo "
+    "between 1 and 20 mm deep (docs/diffusion.md); verify with Monte Carlo on request"
+)
+EVIDENCE_NOTE = (
+    "photodose reports the dose a protocol delivers, not a benefit: controlled trials of "
+    "infrared therapy for neuropathy are mixed (Lavery 2008, Clifft 2005 and Zinman 2004 "
+    "found no difference from sham; Ammar 2012, Bashiri 2013, Yamany 2012 reported gains) "
+    "and the US CMS declined coverage in 2006 (CAG-00291N)"
+)
+
+
+class Plan(Spec):
+    """A treatment plan. Powers W, times s, fluences J/cm^2, temperatures C."""
+
+    request: PlanRequest
+    feasible: bool
+    binding: str
+    explanation: str
+    method: str
+    wavelengths_nm: tuple[float, ...]
+    emission_weights: tuple[float, ...]
+    beam: Beam
+    power_W: float
+    power_fraction_of_rated: float
+    time_per_spot_s: float
+    spots: int
+    spot_positions_mm: tuple[float, ...]
+    spot_spacing_mm: float
+    session_duration_s: float
+    sessions_per_week: int
+    weeks: int
+    peak_irradiance_mW_per_cm2: float
+    mean_irradiance_mW_per_cm2: float
+    surface_dose_J_per_cm2: float
+    energy_per_spot_J: float
+    nerve_depth_mm: float
+    nerve_diameter_mm: float
+    nerve_fluence_J_per_cm2: float
+    nerve_fluence_min_J_per_cm2: float
+    nerve_fluence_rate_mW_per_cm2: float
+    fraction_of_surface_irradiance: float
+    nerve_length_in_window_mm: float
+    window_position: str
+    cco_weighted_fluence_J_per_cm2: float | None
+    peak_tissue_temperature_C: float
+    temperature_limit_C: float
+    damage_omega: float
+    depth_10pct_mm: float | None
+    depth_1pct_mm: float | None
+    depth_01pct_mm: float | None
+    checks: tuple[SafetyCheck, ...]
+    notes: tuple[str, ...]
+    sources: tuple[str, ...]
+
+    _details: PlanDetails | None = PrivateAttr(default=None)
+
+    @property
+    def sessions(self) -> int:
+        return self.sessions_per_week * self.weeks
+
+    @property
+    def details(self) -> PlanDetails:
+        """The fields behind the numbers (light, heat, dose); not part of the saved plan."""
+        if self._details is None:
+            raise ValueError("details: a plan loaded from a file has no fields; re-plan it")
+        return self._details
+
+
+@dataclass(frozen=True)
+class PlanDetails:
+    light: xr.Dataset
+    heating: xr.Dataset
+    response: ThermalResponse
+    dose: NerveDose
+
+
+def plan(
+    site: str | Site,
+    device: str | Device,
+    patient: Patient | None = None,
+    **options: object,
+) -> Plan:
+    """Plan a treatment: `site` and `device` by name or spec; options as PlanRequest."""
+    request = PlanRequest(
+        site=load_site(site) if isinstance(site, str) else site,
+        device=load_device(device) if isinstance(device, str) else device,
+        patient=patient or Patient(),
+        **options,
+    )
+    return plan_request(request)
+
+
+def plan_request(request: PlanRequest) -> Plan:
+    site = request.site.for_patient(request.patient)
+    device = request.device
+    skin_type = request.patient.skin_type
+    beam = transport_beam(device)
+    wavelengths, weights = emission_samples(device)
+    light = light_field(site, device, skin_type)
+    per_watt_second = dose_at_nerve(light, 1.0, 1.0, beam, site.nerve.depth_mm,
+                                    site.nerve.diameter_mm, window=request.window)  # fmt: skip
+    fluence_per_J = per_watt_second.target_fluence_J_per_cm2
+    # the whole cross-section should reach the window: aim high enough for its minimum
+    aim = request.aim
+    spread = per_watt_second.target_fluence_min_J_per_cm2 / max(fluence_per_J, 1e-300)
+    if spread > 0 and aim * spread < request.window.lower_J_per_cm2:
+        aim = min(request.window.lower_J_per_cm2 / spread, request.window.upper_J_per_cm2)
+
+    rated = device.average_power_W
+    min_power = rated if device.led_array is not None else rated * request.min_power_fraction
+    limit = (request.temperature_limits.insensate_max_C if request.insensate
+             else request.temperature_limits.sensate_max_C)  # fmt: skip
+    tissues = [layer.tissue for layer in site.layers]
+
+    def solve(horizon_s: float) -> tuple[xr.Dataset, ThermalResponse, Setting]:
+        heating = heat_from_transport(
+            light, tissues, power_W=1.0, duration_s=horizon_s, cooling_s=0.0,
+            conditions=request.thermal_conditions, dt_max_s=15.0, padding_mm=60.0,
+        )
+        response = _axis_response(heating)
+        setting = choose_setting(
+            fluence_per_J=fluence_per_J, aim_J_per_cm2=aim,
+            lower_J_per_cm2=request.window.lower_J_per_cm2, rated_power_W=rated,
+            min_power_W=min_power, max_time_s=min(horizon_s, request.max_time_per_spot_s),
+            limit_C=limit, response=response,
+        )
+        return heating, response, setting  # fmt: skip
+
+    # Most plans run at rated power: the heat over the time rated power needs settles it.
+    # Only when that is too hot (or too long) is the whole time range solved.
+    rated_time_s = aim / (fluence_per_J * rated) if fluence_per_J > 0 else math.inf
+    heating, response, setting = None, None, None
+    if rated_time_s < request.max_time_per_spot_s:
+        heating, response, setting = solve(rated_time_s * 1.01)
+        if setting.binding != "dose aim at rated power":
+            heating = None
+    if heating is None or response is None or setting is None:
+        heating, response, setting = solve(request.max_time_per_spot_s)
+    dose = dose_at_nerve(light, setting.power_W, setting.time_s, beam, site.nerve.depth_mm,
+                         site.nerve.diameter_mm, window=request.window)  # fmt: skip
+    peak_C = float(response.peak_C(setting.power_W, setting.time_s))
+    omega = _damage(response, setting)
+    spots, positions, spacing = _spots(request.treatment_length_mm, dose, beam)
+    checks = _checks(request, device, beam, setting, peak_C, omega)
+    depths = penetration_depths(light, beam)
+    notes = _notes(request, device, setting, spots, dose)
+    result = Plan(
+        request=request,
+        feasible=setting.feasible and not any(c.severity == "block" and not c.passed
+                                              for c in checks),
+        binding=_binding(setting, checks),
+        explanation=setting.explanation,
+        method="diffusion (fast path)",
+        wavelengths_nm=tuple(float(w) for w in wavelengths),
+        emission_weights=tuple(float(w) for w in weights),
+        beam=beam,
+        power_W=setting.power_W,
+        power_fraction_of_rated=setting.power_W / rated,
+        time_per_spot_s=setting.time_s,
+        spots=spots,
+        spot_positions_mm=positions,
+        spot_spacing_mm=spacing,
+        session_duration_s=spots * setting.time_s,
+        sessions_per_week=request.sessions_per_week,
+        weeks=request.weeks,
+        peak_irradiance_mW_per_cm2=dose.peak_irradiance_mW_per_cm2,
+        mean_irradiance_mW_per_cm2=dose.mean_irradiance_mW_per_cm2,
+        surface_dose_J_per_cm2=dose.surface_dose_J_per_cm2,
+        energy_per_spot_J=dose.energy_per_point_J,
+        nerve_depth_mm=site.nerve.depth_mm,
+        nerve_diameter_mm=site.nerve.diameter_mm,
+        nerve_fluence_J_per_cm2=dose.target_fluence_J_per_cm2,
+        nerve_fluence_min_J_per_cm2=dose.target_fluence_min_J_per_cm2,
+        nerve_fluence_rate_mW_per_cm2=dose.target_fluence_rate_mW_per_cm2,
+        fraction_of_surface_irradiance=dose.fraction_of_surface_irradiance,
+        nerve_length_in_window_mm=dose.nerve_length_in_window_mm,
+        window_position=dose.window_class.position,
+        cco_weighted_fluence_J_per_cm2=_cco_fluence(wavelengths, weights, dose),
+        peak_tissue_temperature_C=peak_C,
+        temperature_limit_C=limit,
+        damage_omega=omega,
+        depth_10pct_mm=depths.depth_mm(0.1),
+        depth_1pct_mm=depths.depth_mm(0.01),
+        depth_01pct_mm=depths.depth_mm(0.001),
+        checks=tuple(checks),
+        notes=notes,
+        sources=_sources(request, site, device),
+    )
+    result._details = PlanDetails(light=light, heating=heating, response=response, dose=dose)
+    return result
+
+
+def _axis_response(heating: xr.Dataset) -> ThermalResponse:
+    """Rise per watt on the axis (the driver ran at 1 W), with the surface included."""
+    baseline = heating["baseline_temperature_C"].isel(r_mm=0).values
+    axis = heating["temperature_C"].values
+    surface = heating["surface_temperature_C"].values
+    baseline_all = np.concatenate(([surface[0]], baseline))
+    rise = np.concatenate((surface[:, None], axis), axis=1) - baseline_all
+    return ThermalResponse(heating["time_s"].values, baseline_all, rise)
+
+
+def _damage(response: ThermalResponse, setting: Setting) -> float:
+    times = response.time_s[response.time_s < setting.time_s]
+    times = np.append(times, setting.time_s)
+    rise = np.array([np.interp(times, response.time_s, response.rise_per_W[:, z])
+                     for z in range(response.rise_per_W.shape[1])]).T  # fmt: skip
+    temperature = response.baseline_C + setting.power_W * rise
+    return float(arrhenius_damage(times, temperature)[-1].max())
+
+
+def _spots(length_mm: float, dose: NerveDose, beam: Beam) -> tuple[int, tuple[float, ...], float]:
+    """Spots side by side along the nerve, each covering the length its fluence keeps
+    inside the window (at least the beam diameter: overlapping tails are ignored)."""
+    covered = max(dose.nerve_length_in_window_mm, 2.0 * beam.radius_mm)
+    count = max(1, math.ceil(length_mm / covered))
+    spacing = length_mm / count
+    positions = tuple(-length_mm / 2 + (i + 0.5) * spacing for i in range(count))
+    return count, positions, spacing
+
+
+def _checks(request: PlanRequest, device: Device, beam: Beam, setting: Setting,
+            peak_C: float, omega: float) -> list[SafetyCheck]:  # fmt: skip
+    laser = device.kind == "laser_probe"
+    if laser:
+        irradiance = aperture_averaged_irradiance_mW_per_cm2(setting.power_W, beam)
+    else:
+        irradiance = device.peak_irradiance_mW_per_cm2() * setting.power_W / device.average_power_W
+    pulse = None
+    if laser and device.mode == "pulsed" and device.frequency_Hz and device.duty_cycle:
+        pulse = PulseTrain(pulse_duration_s=device.duty_cycle / device.frequency_Hz,
+                           repetition_rate_Hz=device.frequency_Hz)  # fmt: skip
+    return evaluate(
+        wavelength_nm=device.emission.peak_nm, irradiance_mW_per_cm2=irradiance,
+        exposure_s=max(setting.time_s, 1e-9), source_type="laser" if laser else "lamp",
+        pulse=pulse, insensate=request.insensate, peak_skin_C=peak_C,
+        temperature_limits=request.temperature_limits, damage_integral=omega,
+        screening=request.screening,
+    )  # fmt: skip
+
+
+def _binding(setting: Setting, checks: list[SafetyCheck]) -> str:
+    blocked = [c for c in checks if c.severity == "block" and not c.passed]
+    if blocked:
+        return f"blocked: {blocked[0].name}"
+    binding = binding_limit(checks)
+    if setting.binding == "dose aim at rated power" and binding is not None:
+        return f"{setting.binding} (closest limit: {binding.name}, {binding.margin:.0%})"
+    return setting.binding
+
+
+def _notes(request: PlanRequest, device: Device, setting: Setting, spots: int,
+           dose: NerveDose) -> tuple[str, ...]:  # fmt: skip
+    notes = [EVIDENCE_NOTE, FAST_PATH_ERROR_NOTE]
+    if device.led_array is not None:
+        notes.append(LED_ARRAY_BEAM_NOTE)
+    if spots * setting.time_s > request.max_session_s:
+        notes.append(
+            f"the session ({spots} spots x {setting.time_s:.0f} s) exceeds the "
+            f"{request.max_session_s:.0f} s session limit: split it over visits"
+        )
+    if dose.length_reaches_grid_edge:
+        notes.append("the in-window nerve length reaches the model's edge: a lower bound")
+    if request.insensate:
+        notes.append("insensate skin: the patient cannot report heat; inspect the skin")
+    notes.append(f"temperature model perfusion scale {request.thermal_conditions.perfusion_scale:g}")
+    return tuple(notes)
+
+
+def _sources(request: PlanRequest, site: Site, device: Device) -> tuple[str, ...]:
+    return (
+        *site.sources,
+        f"nerve: {site.nerve.source}",
+        f"device: {device.source}",
+        f"dose window: {request.window.source}",
+        f"schedule: {SCHEDULE_SOURCE}",
+    )
+
+
+def _cco_fluence(wavelengths: np.ndarray, weights: np.ndarray, dose: NerveDose) -> float | None:
+    """Nerve fluence weighted by the CCO spectrum (relative, 1 at its maximum), when the
+    whole emission lies inside the CCO table (650-950 nm); else None."""
+    if wavelengths.min() < 650.0 or wavelengths.max() > 950.0:
+        return None
+    # per-wavelength fields share one shape closely enough over an LED band for this
+    # summary figure; photodose.dose.cco_weighted does it per wavelength
+    return float(np.dot(weights, cco_weight(wavelengths))) * dose.target_fluence_J_per_cm2
