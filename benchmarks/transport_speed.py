@@ -24,12 +24,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import photodose as pd  # noqa: E402
-from photodose.transport.layered import LayerArrays, specular_reflectance  # noqa: E402
-from photodose.transport.layered import simulate_with_stats  # noqa: E402
 from plain_kernel import run_photons_plain  # noqa: E402
 
+import photodose as pd  # noqa: E402
+from photodose.io.mcml_format import MciRun, write_mci  # noqa: E402
 from photodose.optics import optical_properties, tissue_preset  # noqa: E402
+from photodose.transport.layered import (  # noqa: E402
+    LayerArrays,
+    simulate_with_stats,  # noqa: E402
+    specular_reflectance,
+)
 
 
 @dataclass(frozen=True)
@@ -95,21 +99,9 @@ def time_plain(simulation: pd.Simulation) -> tuple[float, int]:
     return time.perf_counter() - started, scatterings
 
 
-def mci_text(simulation: pd.Simulation, output: str) -> str:
-    grid = simulation.grid
-    lines = ["1.0", "1", f"{output} A", str(simulation.photons),
-             f"{grid.dz_mm / 10} {grid.dr_mm / 10}", f"{grid.nz} {grid.nr} {grid.na}",
-             str(len(simulation.stack.layers)), str(simulation.stack.n_above)]
-    for layer in simulation.stack.layers:
-        t = layer.tissue
-        lines.append(f"{t.n} {t.mua_per_mm * 10} {t.mus_per_mm * 10} {t.g} {layer.thickness_mm / 10}")
-    lines.append(str(simulation.stack.n_below))
-    return "\n".join(lines) + "\n"
-
-
 def time_mcml(binary: Path, simulation: pd.Simulation) -> float:
     with tempfile.TemporaryDirectory() as folder:
-        (Path(folder) / "case.mci").write_text(mci_text(simulation, "case.mco"))
+        write_mci([MciRun("case.mco", simulation)], Path(folder) / "case.mci")
         started = time.perf_counter()
         subprocess.run([str(binary.resolve()), "case.mci"], cwd=folder, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

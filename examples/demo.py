@@ -14,9 +14,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from photodose.report import write_plan_report
+
 import photodose as pd
 from photodose.dose.depth import axial_fluence_rate, penetration_depths
-from photodose.report import write_plan_report
 
 OUT = Path("out")
 PATIENT = pd.Patient(skin_type=3, diabetic=True, insensate_feet=True)
@@ -25,6 +26,7 @@ MONTE_CARLO_PHOTONS = 100_000
 
 
 def describe(plan: pd.Plan, check: pd.planning.Verification) -> str:
+    window = plan.request.window
     lines = [
         f"{plan.request.site.title} with {plan.request.device.title}",
         f"  feasible: {plan.feasible}; binding: {plan.binding}",
@@ -35,8 +37,9 @@ def describe(plan: pd.Plan, check: pd.planning.Verification) -> str:
         f"{plan.surface_dose_J_per_cm2:.2f} J/cm^2, {plan.energy_per_spot_J:.1f} J per spot",
         f"  at the nerve ({plan.nerve_depth_mm:.1f} mm deep): {plan.nerve_fluence_J_per_cm2:.2f} "
         f"J/cm^2 (minimum {plan.nerve_fluence_min_J_per_cm2:.2f}), window "
-        f"{plan.request.window.lower_J_per_cm2:g}-{plan.request.window.upper_J_per_cm2:g} J/cm^2",
-        f"  Monte Carlo check ({check.photons:,} photons): {check.monte_carlo_fluence_J_per_cm2:.2f}"
+        f"{window.lower_J_per_cm2:g}-{window.upper_J_per_cm2:g} J/cm^2",
+        f"  Monte Carlo check ({check.photons:,} photons): "
+        f"{check.monte_carlo_fluence_J_per_cm2:.2f}"
         f" +- {check.monte_carlo_se_J_per_cm2 or 0:.2f} J/cm^2 (fast path "
         f"{check.relative_error:+.0%}), {check.window_position} the window",
         f"  hottest tissue: {plan.peak_tissue_temperature_C:.1f} C (limit "
@@ -64,8 +67,9 @@ def penetration_check() -> str:
     """Depths on a 4-layer limb at 850 nm (epidermis 0.1, dermis 1.5, fat 5, muscle 30 mm)
     under a broad 30 mm radius beam, from the fast path."""
     layers = []
-    for name, preset, thickness_mm in (("epidermis", "epidermis", 0.1), ("dermis", "dermis", 1.5),
-                                       ("fat", "subcutaneous_fat", 5.0), ("muscle", "muscle", 30.0)):
+    limb = (("epidermis", "epidermis", 0.1), ("dermis", "dermis", 1.5),
+            ("fat", "subcutaneous_fat", 5.0), ("muscle", "muscle", 30.0))  # fmt: skip
+    for name, preset, thickness_mm in limb:
         skin_type = {"skin_type": PATIENT.skin_type} if preset == "epidermis" else {}
         tissue = pd.optical_properties(pd.tissue_preset(preset, **skin_type), 850.0)
         layers.append(pd.Layer(name=name, thickness_mm=thickness_mm, tissue=tissue))

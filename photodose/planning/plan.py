@@ -299,7 +299,8 @@ def _notes(request: PlanRequest, device: Device, setting: Setting, spots: int,
         notes.append("the in-window nerve length reaches the model's edge: a lower bound")
     if request.insensate:
         notes.append("insensate skin: the patient cannot report heat; inspect the skin")
-    notes.append(f"temperature model perfusion scale {request.thermal_conditions.perfusion_scale:g}")
+    scale = request.thermal_conditions.perfusion_scale
+    notes.append(f"temperature model: perfusion {scale:g} x the IT'IS value")
     return tuple(notes)
 
 

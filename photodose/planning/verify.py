@@ -36,8 +36,10 @@ def verify_plan(plan: Plan, photons: int = 200_000, seed: int = 1) -> Verificati
     site = request.site.for_patient(request.patient)
     light = light_field(site, request.device, request.patient.skin_type,
                         method="monte_carlo", photons=photons, seed=seed)  # fmt: skip
-    dose = dose_at_nerve(light, plan.power_W, plan.time_per_spot_s, plan.beam,
-                         site.nerve.depth_mm, site.nerve.diameter_mm, window=request.window)  # fmt: skip
+    dose = dose_at_nerve(
+        light, plan.power_W, plan.time_per_spot_s, plan.beam,
+        site.nerve.depth_mm, site.nerve.diameter_mm, window=request.window,
+    )  # fmt: skip
     return Verification(
         photons=photons,
         seed=seed,

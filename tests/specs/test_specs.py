@@ -113,8 +113,10 @@ finite = st.floats(min_value=0.0, max_value=50.0, allow_nan=False)
 
 @given(
     mua=finite, mus=finite, g=st.floats(min_value=-0.99, max_value=0.99),
-    n=st.floats(min_value=1.0, max_value=2.0), thickness=st.floats(min_value=0.01, max_value=100),
-    photons=st.integers(min_value=1, max_value=10**9), seed=st.integers(min_value=0, max_value=2**62),
+    n=st.floats(min_value=1.0, max_value=2.0),
+    thickness=st.floats(min_value=0.01, max_value=100),
+    photons=st.integers(min_value=1, max_value=10**9),
+    seed=st.integers(min_value=0, max_value=2**62),
 )  # fmt: skip
 def test_simulation_round_trips_through_json_and_toml(mua, mus, g, n, thickness, photons, seed):
     props = pd.OpticalProperties(mua_per_mm=mua, mus_per_mm=mus + 0.1, g=g, n=n)
