@@ -42,8 +42,9 @@ def describe(plan: pd.Plan, check: pd.planning.Verification) -> str:
         f"{check.monte_carlo_fluence_J_per_cm2:.2f}"
         f" +- {check.monte_carlo_se_J_per_cm2 or 0:.2f} J/cm^2 (fast path "
         f"{check.relative_error:+.0%}), {check.window_position} the window",
-        f"  hottest tissue: {plan.peak_tissue_temperature_C:.1f} C (limit "
-        f"{plan.temperature_limit_C:g} C, insensate skin)",
+        f"  skin at most {plan.peak_skin_temperature_C:.1f} C (limit "
+        f"{plan.temperature_limit_C:g} C, insensate skin); hottest tissue "
+        f"{plan.peak_tissue_temperature_C:.1f} C",
     ]
     return "\n".join(lines)
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from photodose.specs import describe_error
 
-_COMMAND_MODULES = ("simulate", "mcml", "sites", "optics")
+_COMMAND_MODULES = ("simulate", "mcml", "sites", "optics", "plan")
 
 app = typer.Typer(
     name="photodose",

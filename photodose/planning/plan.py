@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import xarray as xr
@@ -25,6 +26,7 @@ from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
 from photodose.planning.search import Setting, ThermalResponse, choose_setting
 from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
 from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
+from photodose.safety.temperature import HARD_STOP_C, HARD_STOP_SOURCE
 from photodose.specs import Beam, Spec
 from photodose.thermal import arrhenius_damage, heat_from_transport
 from photodose.tissue.library import load_site
@@ -37,6 +39,12 @@ FAST_PATH_ERROR_NOTE = (
     "fast path: layered diffusion theory, within about -3 to +10 % of Monte Carlo "
     "between 1 and 20 mm deep (docs/diffusion.md); verify with Monte Carlo on request"
 )
+# Thermal steps across the time range solved (at most 15 s each): short exposures are
+# solved over their own range so that they are resolved (checked in tests/planning).
+STEPS_PER_HORIZON = 20.0
+# The skin limits (docs/safety.md) apply to these layers and the skin face; every other
+# tissue on the beam axis is held below the hard stop.
+SKIN_TISSUES = frozenset({"epidermis", "dermis", "plantar_skin"})
 EVIDENCE_NOTE = (
     "photodose reports the dose a protocol delivers, not a benefit: controlled trials of "
     "infrared therapy for neuropathy are mixed (Lavery 2008, Clifft 2005 and Zinman 2004 "
@@ -78,8 +86,12 @@ class Plan(Spec):
     nerve_length_in_window_mm: float
     window_position: str
     cco_weighted_fluence_J_per_cm2: float | None
+    peak_skin_temperature_C: float
+    """Hottest point of the skin (its face and skin layers) on the beam axis."""
     peak_tissue_temperature_C: float
+    """Hottest point anywhere on the beam axis (deep tissue rests near 37 C)."""
     temperature_limit_C: float
+    """The skin limit (insensate or sensate); other tissue: the 44 C hard stop."""
     damage_omega: float
     depth_10pct_mm: float | None
     depth_1pct_mm: float | None
@@ -89,6 +101,13 @@ class Plan(Spec):
     sources: tuple[str, ...]
 
     _details: PlanDetails | None = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        # the saved fields decide: pydantic would also compare the details, whose xarray
+        # fields have no truth value (and which a loaded plan lacks)
+        if not isinstance(other, Plan):
+            return NotImplemented
+        return self.model_dump() == other.model_dump()
 
     @property
     def sessions(self) -> int:
@@ -100,6 +119,10 @@ class Plan(Spec):
         if self._details is None:
             raise ValueError("details: a plan loaded from a file has no fields; re-plan it")
         return self._details
+
+
+Solved = tuple[xr.Dataset, tuple[ThermalResponse, ThermalResponse], Setting]
+"""A thermal solution at 1 W, its (skin, tissue) responses, and the setting chosen."""
 
 
 @dataclass(frozen=True)
@@ -114,7 +137,7 @@ def plan(
     site: str | Site,
     device: str | Device,
     patient: Patient | None = None,
-    **options: object,
+    **options: Any,
 ) -> Plan:
     """Plan a treatment: `site` and `device` by name or spec; options as PlanRequest."""
     request = PlanRequest(
@@ -148,36 +171,46 @@ def plan_request(request: PlanRequest) -> Plan:
              else request.temperature_limits.sensate_max_C)  # fmt: skip
     tissues = [layer.tissue for layer in site.layers]
 
-    def solve(horizon_s: float) -> tuple[xr.Dataset, ThermalResponse, Setting]:
+    def solve(horizon_s: float) -> Solved:
         heating = heat_from_transport(
             light, tissues, power_W=1.0, duration_s=horizon_s, cooling_s=0.0,
-            conditions=request.thermal_conditions, dt_max_s=15.0, padding_mm=60.0,
+            conditions=request.thermal_conditions, padding_mm=60.0,
+            dt_max_s=min(15.0, horizon_s / STEPS_PER_HORIZON),
         )
-        response = _axis_response(heating)
+        skin, tissue = _axis_responses(heating, site)
+        response = _constraint(skin, tissue, limit)
         setting = choose_setting(
             fluence_per_J=fluence_per_J, aim_J_per_cm2=aim,
             lower_J_per_cm2=request.window.lower_J_per_cm2, rated_power_W=rated,
             min_power_W=min_power, max_time_s=min(horizon_s, request.max_time_per_spot_s),
             limit_C=limit, response=response,
         )
-        return heating, response, setting  # fmt: skip
+        return heating, (skin, tissue), setting  # fmt: skip
 
     # Most plans run at rated power: the heat over the time rated power needs settles it.
     # Only when that is too hot (or too long) is the whole time range solved.
     rated_time_s = aim / (fluence_per_J * rated) if fluence_per_J > 0 else math.inf
-    heating, response, setting = None, None, None
+    heating, responses, setting = None, None, None
     if rated_time_s < request.max_time_per_spot_s:
-        heating, response, setting = solve(rated_time_s * 1.01)
+        heating, responses, setting = solve(rated_time_s * 1.01)
         if setting.binding != "dose aim at rated power":
             heating = None
-    if heating is None or response is None or setting is None:
-        heating, response, setting = solve(request.max_time_per_spot_s)
+    if heating is None or responses is None or setting is None:
+        heating, responses, setting = solve(request.max_time_per_spot_s)
+        # a short exposure falls among the first, coarse steps: solve its own time range
+        refined_s = min(request.max_time_per_spot_s, 2.0 * setting.time_s)
+        if 0.0 < refined_s and 15.0 > refined_s / STEPS_PER_HORIZON:
+            refined = solve(refined_s)
+            if refined[2].feasible or not setting.feasible:
+                heating, responses, setting = refined
+    skin, tissue = responses
     dose = dose_at_nerve(light, setting.power_W, setting.time_s, beam, site.nerve.depth_mm,
                          site.nerve.diameter_mm, window=request.window)  # fmt: skip
-    peak_C = float(response.peak_C(setting.power_W, setting.time_s))
-    omega = _damage(response, setting)
+    peak_skin_C = float(skin.peak_C(setting.power_W, setting.time_s))
+    peak_C = float(tissue.peak_C(setting.power_W, setting.time_s))
+    omega = _damage(tissue, setting)
     spots, positions, spacing = _spots(request.treatment_length_mm, dose, beam)
-    checks = _checks(request, device, beam, setting, peak_C, omega)
+    checks = _checks(request, device, beam, setting, peak_skin_C, peak_C, omega)
     depths = penetration_depths(light, beam)
     notes = _notes(request, device, setting, spots, dose)
     result = Plan(
@@ -185,7 +218,8 @@ def plan_request(request: PlanRequest) -> Plan:
         feasible=setting.feasible and not any(c.severity == "block" and not c.passed
                                               for c in checks),
         binding=_binding(setting, checks),
-        explanation=setting.explanation,
+        explanation=f"{setting.explanation}; skin at most {peak_skin_C:.1f} C, hottest "
+        f"tissue {peak_C:.1f} C",
         method="diffusion (fast path)",
         wavelengths_nm=tuple(float(w) for w in wavelengths),
         emission_weights=tuple(float(w) for w in weights),
@@ -212,6 +246,7 @@ def plan_request(request: PlanRequest) -> Plan:
         nerve_length_in_window_mm=dose.nerve_length_in_window_mm,
         window_position=dose.window_class.position,
         cco_weighted_fluence_J_per_cm2=_cco_fluence(wavelengths, weights, dose),
+        peak_skin_temperature_C=peak_skin_C,
         peak_tissue_temperature_C=peak_C,
         temperature_limit_C=limit,
         damage_omega=omega,
@@ -222,18 +257,37 @@ def plan_request(request: PlanRequest) -> Plan:
         notes=notes,
         sources=_sources(request, site, device),
     )
-    result._details = PlanDetails(light=light, heating=heating, response=response, dose=dose)
+    result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
     return result
 
 
-def _axis_response(heating: xr.Dataset) -> ThermalResponse:
-    """Rise per watt on the axis (the driver ran at 1 W), with the surface included."""
+def _axis_responses(heating: xr.Dataset, site: Site) -> tuple[ThermalResponse, ThermalResponse]:
+    """Rise per watt (the driver ran at 1 W) on the axis: of the skin (face and skin
+    layers), and of all tissue (face included)."""
     baseline = heating["baseline_temperature_C"].isel(r_mm=0).values
     axis = heating["temperature_C"].values
     surface = heating["surface_temperature_C"].values
     baseline_all = np.concatenate(([surface[0]], baseline))
     rise = np.concatenate((surface[:, None], axis), axis=1) - baseline_all
-    return ThermalResponse(heating["time_s"].values, baseline_all, rise)
+    time = heating["time_s"].values
+    is_skin = np.array([layer.tissue in SKIN_TISSUES for layer in site.layers])
+    layer_of_cell = np.minimum(heating["layer_index"].values, len(site.layers)) - 1
+    skin_cells = np.concatenate(([True], is_skin[layer_of_cell]))
+    return (
+        ThermalResponse(time, baseline_all[skin_cells], rise[:, skin_cells]),
+        ThermalResponse(time, baseline_all, rise),
+    )
+
+
+def _constraint(skin: ThermalResponse, tissue: ThermalResponse, limit_C: float) -> ThermalResponse:
+    """One response whose peak stays <= limit_C exactly when the skin stays <= limit_C
+    and all tissue <= the hard stop: tissue baselines are shifted by the difference."""
+    shift = HARD_STOP_C - limit_C
+    return ThermalResponse(
+        skin.time_s,
+        np.concatenate((skin.baseline_C, tissue.baseline_C - shift)),
+        np.concatenate((skin.rise_per_W, tissue.rise_per_W), axis=1),
+    )
 
 
 def _damage(response: ThermalResponse, setting: Setting) -> float:
@@ -256,7 +310,7 @@ def _spots(length_mm: float, dose: NerveDose, beam: Beam) -> tuple[int, tuple[fl
 
 
 def _checks(request: PlanRequest, device: Device, beam: Beam, setting: Setting,
-            peak_C: float, omega: float) -> list[SafetyCheck]:  # fmt: skip
+            peak_skin_C: float, peak_C: float, omega: float) -> list[SafetyCheck]:  # fmt: skip
     laser = device.kind == "laser_probe"
     if laser:
         irradiance = aperture_averaged_irradiance_mW_per_cm2(setting.power_W, beam)
@@ -266,13 +320,20 @@ def _checks(request: PlanRequest, device: Device, beam: Beam, setting: Setting,
     if laser and device.mode == "pulsed" and device.frequency_Hz and device.duty_cycle:
         pulse = PulseTrain(pulse_duration_s=device.duty_cycle / device.frequency_Hz,
                            repetition_rate_Hz=device.frequency_Hz)  # fmt: skip
-    return evaluate(
+    checks = evaluate(
         wavelength_nm=device.emission.peak_nm, irradiance_mW_per_cm2=irradiance,
         exposure_s=max(setting.time_s, 1e-9), source_type="laser" if laser else "lamp",
-        pulse=pulse, insensate=request.insensate, peak_skin_C=peak_C,
+        pulse=pulse, insensate=request.insensate, peak_skin_C=peak_skin_C,
         temperature_limits=request.temperature_limits, damage_integral=omega,
         screening=request.screening,
     )  # fmt: skip
+    deep = SafetyCheck.compare(
+        name="peak tissue temperature (hard stop)",
+        quantity="hottest point anywhere on the beam axis during the exposure",
+        value=peak_C, limit=HARD_STOP_C, unit="C", severity="block", source=HARD_STOP_SOURCE,
+        note="tissue below the skin is held below the hard stop; the skin limit is stricter",
+    )  # fmt: skip
+    return [*checks, deep]
 
 
 def _binding(setting: Setting, checks: list[SafetyCheck]) -> str:

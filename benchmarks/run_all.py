@@ -1,0 +1,34 @@
+"""Run every benchmark in one go (`make bench`): transport speed (quick) and the planner.
+
+.venv/bin/python benchmarks/run_all.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BENCHMARKS = (
+    ("transport_speed.py", "--quick"),
+    ("planner_speed.py",),
+)
+
+
+def main() -> int:
+    failed = []
+    for script, *options in BENCHMARKS:
+        print(f"=== {script} {' '.join(options)}".rstrip(), flush=True)
+        status = subprocess.call([sys.executable, str(HERE / script), *options])
+        if status != 0:
+            failed.append(script)
+        print(flush=True)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

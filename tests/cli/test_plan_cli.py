@@ -1,0 +1,123 @@
+"""`photodose plan` on the command line: printout, report, JSON, Monte Carlo check, errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import photodose.cli
+from photodose.planning import Plan, plan_request
+from photodose.report.pdf import find_chromium
+
+photodose.cli._register_all()
+RUNNER = CliRunner()
+WIDE = {"COLUMNS": "200"}
+ANKLE = ("--site", "medial-ankle-tibial", "--device", "808nm-laser-probe")
+
+
+def run(*args: str) -> str:
+    result = RUNNER.invoke(photodose.cli.app, ["plan", *args], env=WIDE)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_plan_prints_the_plan_and_writes_the_report(tmp_path: Path) -> None:
+    report = tmp_path / "ankle.html"
+    output = run(*ANKLE, "--skin-type", "3", "--diabetic", "--report", str(report))
+    for heading in ("Protocol", "Dose at the skin", "Dose at the nerve", "Temperature"):
+        assert heading in output
+    assert "Feasible:" in output
+    assert "binding constraint: dose aim at rated power" in output
+    assert "patient: skin type 3, diabetic, insensate skin" in output
+    assert "contraindication: insensate skin" in output  # a warning the screening adds
+    assert f"report written to {report}" in output
+    html = report.read_text(encoding="utf-8")
+    assert html.count("<svg") == 2 and "Treatment plan:" in html
+
+
+def test_default_report_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    run("--site", "wrist-median", "--device", "980nm-laser-200mW", "--sensate")
+    report = tmp_path / "out" / "plan-wrist-median-980nm-laser-200mW.html"
+    assert report.is_file()
+    assert "skin limit 43 °C (sensate skin)" in report.read_text(encoding="utf-8")
+
+
+def test_json_round_trips_into_a_plan(tmp_path: Path) -> None:
+    path = tmp_path / "plans" / "ankle.json"
+    run(*ANKLE, "--window", "2:8", "--aim", "4", "--length-mm", "40", "--sessions-per-week",
+        "2", "--weeks", "6", "--report", str(tmp_path / "r.html"), "--json", str(path))  # fmt: skip
+    loaded = Plan.from_json(path.read_text(encoding="utf-8"))
+    request = loaded.request
+    assert (request.window.lower_J_per_cm2, request.window.upper_J_per_cm2) == (2.0, 8.0)
+    assert request.aim == 4.0 and request.treatment_length_mm == 40.0
+    assert (loaded.sessions_per_week, loaded.weeks) == (2, 6)
+    assert loaded.nerve_fluence_J_per_cm2 == pytest.approx(4.0, rel=1e-9)
+    # the saved request plans again to the same plan
+    assert plan_request(request).model_dump() == loaded.model_dump()
+
+
+def test_options_reach_the_planner(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    run(*ANKLE, "--max-time-per-spot", "30", "--fat-mm", "4", "--report",
+        str(tmp_path / "r.html"), "--json", str(path))  # fmt: skip
+    loaded = Plan.from_json(path.read_text(encoding="utf-8"))
+    assert loaded.request.max_time_per_spot_s == 30.0
+    assert loaded.request.patient.subcutaneous_fat_mm == 4.0
+    assert loaded.time_per_spot_s == pytest.approx(30.0)
+    # 0.1 W needs more than 30 s for the aim at the tibial nerve: the time limit binds
+    assert loaded.binding == "time per spot"
+    assert loaded.nerve_fluence_J_per_cm2 < loaded.request.aim
+
+
+def test_verify_adds_the_monte_carlo_check(tmp_path: Path) -> None:
+    report = tmp_path / "checked.html"
+    output = run(*ANKLE, "--verify", "--photons", "20000", "--seed", "7", "--report", str(report))
+    assert "Monte Carlo check" in output and "20,000, 7" in output
+    assert "Relative error of the fast path" in output
+    assert 'id="monte-carlo"' in report.read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(find_chromium() is None, reason="no Chromium on PATH")
+def test_pdf_option(tmp_path: Path) -> None:
+    pdf = tmp_path / "plan.pdf"
+    output = run(*ANKLE, "--report", str(tmp_path / "r.html"), "--pdf", str(pdf))
+    assert f"PDF written to {pdf}" in output
+    assert pdf.read_bytes().startswith(b"%PDF-")
+
+
+def run_main(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed entry point's behaviour: `photodose.cli.main` with these arguments."""
+    script = "import sys; from photodose.cli import main; sys.argv = sys.argv[1:]; main()"
+    return subprocess.run(
+        [sys.executable, "-c", script, "photodose", "plan", *args],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--site", "elbow", "--device", "808nm-laser-probe"), "error: site = 'elbow': unknown"),
+        (("--site", "wrist-median", "--device", "torch"), "error: device = 'torch': unknown"),
+        ((*ANKLE, "--window", "10:1"),
+         "error: window = '10:1': lower_J_per_cm2 = 10.0 must be below upper_J_per_cm2 = 1.0"),
+        ((*ANKLE, "--window", "1-10"), "error: window = '1-10': expected LOWER:UPPER"),
+        ((*ANKLE, "--skin-type", "9"),
+         "error: patient: skin_type = 9: Input should be less than or equal to 6"),
+        ((*ANKLE, "--aim", "20"), "error: aim_J_per_cm2 = 20.0: must lie inside the window"),
+    ],
+)  # fmt: skip
+def test_bad_input_is_one_line_with_status_2(
+    args: tuple[str, ...], message: str, tmp_path: Path
+) -> None:
+    done = run_main(*args, "--report", str(tmp_path / "r.html"))
+    assert done.returncode == 2
+    assert done.stderr.startswith(message), done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "r.html").exists()
