@@ -65,7 +65,9 @@ def planning_grid(site: Site, beam: Beam) -> Grid:
     depth_mm = min(site.thickness_mm, site.nerve.depth_mm + site.nerve.diameter_mm + 10.0)
     dz = 0.25 if depth_mm <= 40.0 else 0.5
     reach_mm = beam.radius_mm + 25.0
-    dr = 0.25 if reach_mm <= 40.0 else 0.5
+    # broad LED pads: the field near the axis, where the nerve is, is flat; coarser
+    # radial bins keep the thermal solve of a wide grid fast
+    dr = 0.25 if reach_mm <= 40.0 else (0.5 if reach_mm <= 60.0 else 1.0)
     # +1: the last bins collect everything beyond the grid
     return Grid(dr_mm=dr, dz_mm=dz, nr=int(math.ceil(reach_mm / dr)) + 1,
                 nz=int(math.ceil(depth_mm / dz)) + 1)  # fmt: skip

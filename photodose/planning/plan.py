@@ -174,7 +174,7 @@ def plan_request(request: PlanRequest) -> Plan:
     def solve(horizon_s: float) -> Solved:
         heating = heat_from_transport(
             light, tissues, power_W=1.0, duration_s=horizon_s, cooling_s=0.0,
-            conditions=request.thermal_conditions, padding_mm=60.0,
+            conditions=request.thermal_conditions, padding_mm=60.0, ramp_levels=2,
             dt_max_s=min(15.0, horizon_s / STEPS_PER_HORIZON),
         )
         skin, tissue = _axis_responses(heating, site)
