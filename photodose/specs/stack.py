@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterable
+
 from pydantic import Field, model_validator
 
 from photodose.specs.base import Spec
 from photodose.specs.optical import OpticalProperties
+
+
+def layer_boundaries_mm(thicknesses_mm: Iterable[float]) -> tuple[float, ...]:
+    """Depths of the boundaries of layers stacked from 0 down: one more than layers."""
+    return (0.0, *itertools.accumulate(thicknesses_mm))
 
 
 class Layer(Spec):
@@ -35,10 +43,7 @@ class TissueStack(Spec):
     @property
     def boundaries_mm(self) -> tuple[float, ...]:
         """Depths of the layer boundaries, 0 at the surface, len(layers) + 1 values."""
-        depths = [0.0]
-        for layer in self.layers:
-            depths.append(depths[-1] + layer.thickness_mm)
-        return tuple(depths)
+        return layer_boundaries_mm(layer.thickness_mm for layer in self.layers)
 
     def layer_at(self, depth_mm: float) -> int:
         """Index of the layer holding `depth_mm` (the deepest layer below the stack)."""

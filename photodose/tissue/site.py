@@ -14,6 +14,7 @@ from pydantic import Field, field_validator, model_validator
 
 from photodose import optics
 from photodose.specs import Layer, Spec, TissueStack
+from photodose.specs.stack import layer_boundaries_mm
 
 if TYPE_CHECKING:
     from photodose.tissue.patient import Patient
@@ -207,10 +208,7 @@ class Site(Spec):
     @property
     def boundaries_mm(self) -> tuple[float, ...]:
         """Depths of the layer boundaries, 0 at the surface, len(layers) + 1 values."""
-        depths = [0.0]
-        for layer in self.layers:
-            depths.append(depths[-1] + layer.thickness_mm)
-        return tuple(depths)
+        return layer_boundaries_mm(layer.thickness_mm for layer in self.layers)
 
     @property
     def is_plantar(self) -> bool:

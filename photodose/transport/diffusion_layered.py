@@ -44,10 +44,10 @@ import scipy.sparse as sparse
 import scipy.sparse.linalg as sparse_linalg
 import xarray as xr
 
-import photodose
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport.diffusion_analytic import boundary_coefficient
 from photodose.transport.layered import specular_reflectance
+from photodose.transport.result_dataset import label_result, result_coords
 
 # Internal grid. A cell next to a feature (surface, axis, beam edge) is _FINE transport
 # mean free paths wide and cells grow by _GROWTH times their distance from it; where the
@@ -452,12 +452,7 @@ def diffuse(simulation: Simulation) -> xr.Dataset:
 
     ring_area = 2.0 * np.pi * (np.arange(grid.nr) + 0.5) * grid.dr_mm**2
     volume = ring_area[:, None] * grid.dz_mm
-    coords = {
-        "r_mm": ("r_mm", (np.arange(grid.nr) + 0.5) * grid.dr_mm, {"units": "mm"}),
-        "z_mm": ("z_mm", (np.arange(grid.nz) + 0.5) * grid.dz_mm, {"units": "mm"}),
-        "layer": ("layer", np.arange(1, len(stack.layers) + 1)),
-        "layer_name": ("layer", [layer.name for layer in stack.layers]),
-    }
+    coords = result_coords(simulation, angles=False)
     data = {
         "specular_reflectance": ((), rsp),
         "diffuse_reflectance": ((), float(solution.flux_top.sum() + entering * beam.escape_top)),
@@ -479,11 +474,5 @@ def diffuse(simulation: Simulation) -> xr.Dataset:
         a_bottom=a_bottom,
         lateral_loss=solution.lateral_loss,
         internal_grid=f"{len(rf) - 1} x {len(zf) - 1} (r x z), r to {rf[-1]:.4g} mm",
-        overflow="the last r_mm and z_mm bins also hold everything beyond the grid",
-        normalisation="per watt delivered (launched power, before specular reflection)",
-        simulation=simulation.to_json(),
-        photodose_version=photodose.__version__,
     )
-    if simulation.wavelength_nm is not None:
-        dataset.attrs["wavelength_nm"] = simulation.wavelength_nm
-    return dataset
+    return label_result(dataset, simulation)

@@ -64,18 +64,39 @@ def _density(name: str, values: np.ndarray, measures: dict[str, np.ndarray], dz:
     return values
 
 
-def build_dataset(simulation: Simulation, acc: Accumulator, rsp: float) -> xr.Dataset:
+def result_coords(simulation: Simulation, angles: bool = True) -> dict[str, tuple]:
+    """Bin-centre coordinates shared by every transport result (Monte Carlo, diffusion)."""
     grid = simulation.grid
-    measures = bin_measures(simulation)
-    coords = {
+    coords: dict[str, tuple] = {
         "r_mm": ("r_mm", (np.arange(grid.nr) + 0.5) * grid.dr_mm, {"units": "mm"}),
         "z_mm": ("z_mm", (np.arange(grid.nz) + 0.5) * grid.dz_mm, {"units": "mm"}),
-        "exit_angle_rad": (
-            "exit_angle_rad", (np.arange(grid.na) + 0.5) * grid.da_rad, {"units": "rad"}
-        ),
         "layer": ("layer", np.arange(1, len(simulation.stack.layers) + 1)),
         "layer_name": ("layer", [layer.name for layer in simulation.stack.layers]),
     }
+    if angles:
+        coords["exit_angle_rad"] = (
+            "exit_angle_rad", (np.arange(grid.na) + 0.5) * grid.da_rad, {"units": "rad"}
+        )
+    return coords
+
+
+def label_result(dataset: xr.Dataset, simulation: Simulation) -> xr.Dataset:
+    """The attributes every transport result carries: its spec, units and version."""
+    dataset.attrs.update(
+        overflow="the last r_mm and z_mm bins also hold everything beyond the grid",
+        normalisation="per watt delivered (launched power, before specular reflection)",
+        simulation=simulation.to_json(),
+        photodose_version=photodose.__version__,
+    )
+    if simulation.wavelength_nm is not None:
+        dataset.attrs["wavelength_nm"] = simulation.wavelength_nm
+    return dataset
+
+
+def build_dataset(simulation: Simulation, acc: Accumulator, rsp: float) -> xr.Dataset:
+    grid = simulation.grid
+    measures = bin_measures(simulation)
+    coords = result_coords(simulation)
     data: dict[str, tuple] = {
         "specular_reflectance": ((), rsp, {"units": "1 (fraction of delivered power)"})
     }
@@ -91,11 +112,5 @@ def build_dataset(simulation: Simulation, acc: Accumulator, rsp: float) -> xr.Da
         batches=acc.batches,
         scatterings=int(acc.counts[0]),
         lost_packets=int(acc.counts[1]),
-        overflow="the last r_mm and z_mm bins also hold everything beyond the grid",
-        normalisation="per watt delivered (launched power, before specular reflection)",
-        simulation=simulation.to_json(),
-        photodose_version=photodose.__version__,
     )
-    if simulation.wavelength_nm is not None:
-        dataset.attrs["wavelength_nm"] = simulation.wavelength_nm
-    return dataset
+    return label_result(dataset, simulation)

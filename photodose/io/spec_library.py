@@ -1,0 +1,97 @@
+"""A library of named spec files: shipped ones plus the user's own, one validation.
+
+Specs are TOML or JSON files named after the spec (`wrist-median.toml` holds the spec
+named `wrist-median`). Shipped files live in a package folder; user files are read from
+the folders in an environment variable (separated by the platform's path separator) and
+from ~/.photodose/<kind>s. A name may be defined only once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Generic, Protocol, Self, TypeVar
+
+from pydantic import ValidationError
+
+from photodose.specs import describe_error
+
+SUFFIXES = (".toml", ".json")
+
+
+class NamedSpec(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    @classmethod
+    def load(cls, path: str | Path) -> Self: ...
+
+
+SpecT = TypeVar("SpecT", bound=NamedSpec)
+
+
+@dataclass(frozen=True)
+class SpecLibrary(Generic[SpecT]):
+    kind: str  # "site", "device": used in messages and the user folder's name
+    spec_type: type[SpecT]
+    shipped_dir: Path
+    user_env: str
+
+    def user_dirs(self) -> list[Path]:
+        """Folders searched for user files, in order."""
+        listed = os.environ.get(self.user_env, "").split(os.pathsep)
+        folders = [Path(p).expanduser() for p in listed if p]
+        folders.append(Path.home() / ".photodose" / f"{self.kind}s")
+        return folders
+
+    def files(self) -> dict[str, Path]:
+        """Every known name and the file defining it."""
+        files: dict[str, Path] = {}
+        for folder in [self.shipped_dir, *self.user_dirs()]:
+            if not folder.is_dir():
+                continue
+            for path in sorted(folder.iterdir()):
+                if path.suffix.lower() not in SUFFIXES:
+                    continue
+                if path.stem in files and files[path.stem].resolve() != path.resolve():
+                    raise ValueError(
+                        f"{self.kind} {path.stem!r} is defined twice: "
+                        f"{files[path.stem]} and {path}"
+                    )
+                files[path.stem] = path
+        return files
+
+    def names(self) -> list[str]:
+        return sorted(self.files())
+
+    def read_file(self, path: str | Path) -> SpecT:
+        """Load and validate one file; errors name the file, the field and the value."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"{self.kind} file = {str(path)!r}: no such file")
+        try:
+            return self.spec_type.load(path)
+        except ValidationError as error:
+            raise ValueError(f"{path}: invalid {self.kind}\n{describe_error(error)}") from error
+
+    def load(self, name_or_path: str | Path) -> SpecT:
+        """A spec by library name, or from a .toml/.json file path."""
+        text = str(name_or_path)
+        if Path(text).suffix.lower() in SUFFIXES:
+            return self.read_file(text)
+        files = self.files()
+        if text not in files:
+            raise ValueError(
+                f"{self.kind} = {text!r}: unknown {self.kind}; known: {', '.join(sorted(files))}"
+            )
+        spec = self.read_file(files[text])
+        if spec.name != text:
+            raise ValueError(
+                f"{files[text]}: name = {spec.name!r} must match the file name {text!r}"
+            )
+        return spec
+
+    def load_all(self) -> list[SpecT]:
+        """Every known spec, sorted by name."""
+        return [self.load(name) for name in self.names()]
