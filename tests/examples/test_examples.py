@@ -1,0 +1,24 @@
+"""The README's example runs as printed, and is the same code as examples/quickstart.py."""
+
+from __future__ import annotations
+
+import re
+import runpy
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_readme_example_is_examples_quickstart() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```python\n(.*?)```", readme, re.S)
+    assert block is not None
+    assert block.group(1) in (ROOT / "examples" / "quickstart.py").read_text(encoding="utf-8")
+
+
+def test_quickstart_runs(capsys) -> None:
+    runpy.run_path(str(ROOT / "examples" / "quickstart.py"), run_name="__main__")
+    printed = capsys.readouterr().out.split()
+    # power, time, spots, binding..., then fluence and temperature, then the check
+    assert float(printed[0]) > 0.0
+    assert "True" in printed or "False" in printed
