@@ -14,10 +14,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from photodose.report import write_plan_report
-
 import photodose as pd
 from photodose.dose.depth import axial_fluence_rate, penetration_depths
+from photodose.report import write_plan_report
 
 OUT = Path("out")
 PATIENT = pd.Patient(skin_type=3, diabetic=True, insensate_feet=True)
