@@ -10,4 +10,4 @@ check = pd.verify_plan(plan, photons=200_000)                        # Monte Car
 print(check.monte_carlo_fluence_J_per_cm2, check.relative_error, check.in_window)
 stack = pd.load_site("wrist-median").stack(wavelength_nm=810, skin_type=3)
 result = pd.simulate(pd.Simulation(stack=stack, beam=pd.Beam(profile="gaussian", radius_mm=3)))
-result.fluence_rate_rz_per_mm2      # xarray, W/mm^2 per W delivered, with _se errors
+print(result.fluence_rate_rz_per_mm2.isel(r_mm=0)[:5].values)  # W/mm^2 per W; _se too
