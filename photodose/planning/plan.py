@@ -42,6 +42,7 @@ FAST_PATH_ERROR_NOTE = (
 # Thermal steps across the time range solved (at most 15 s each): short exposures are
 # solved over their own range so that they are resolved (checked in tests/planning).
 STEPS_PER_HORIZON = 20.0
+MAX_THERMAL_STEP_S = 15.0
 # The skin limits (docs/safety.md) apply to these layers and the skin face; every other
 # tissue on the beam axis is held below the hard stop.
 SKIN_TISSUES = frozenset({"epidermis", "dermis", "plantar_skin"})
@@ -175,7 +176,7 @@ def plan_request(request: PlanRequest) -> Plan:
         heating = heat_from_transport(
             light, tissues, power_W=1.0, duration_s=horizon_s, cooling_s=0.0,
             conditions=request.thermal_conditions, padding_mm=60.0, ramp_levels=2,
-            dt_max_s=min(15.0, horizon_s / STEPS_PER_HORIZON),
+            dt_max_s=thermal_step(horizon_s),
         )
         skin, tissue = _axis_responses(heating, site)
         response = _constraint(skin, tissue, limit)
@@ -199,7 +200,7 @@ def plan_request(request: PlanRequest) -> Plan:
         heating, responses, setting = solve(request.max_time_per_spot_s)
         # a short exposure falls among the first, coarse steps: solve its own time range
         refined_s = min(request.max_time_per_spot_s, 2.0 * setting.time_s)
-        if 0.0 < refined_s and 15.0 > refined_s / STEPS_PER_HORIZON:
+        if 0.0 < refined_s and thermal_step(refined_s) < thermal_step(request.max_time_per_spot_s):
             refined = solve(refined_s)
             if refined[2].feasible or not setting.feasible:
                 heating, responses, setting = refined
@@ -259,6 +260,11 @@ def plan_request(request: PlanRequest) -> Plan:
     )
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
     return result
+
+
+def thermal_step(horizon_s: float) -> float:
+    """The largest thermal time step used over a time range of `horizon_s`."""
+    return min(MAX_THERMAL_STEP_S, horizon_s / STEPS_PER_HORIZON)
 
 
 def _axis_responses(heating: xr.Dataset, site: Site) -> tuple[ThermalResponse, ThermalResponse]:
