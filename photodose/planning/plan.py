@@ -24,7 +24,7 @@ from photodose.planning.light import (
 )
 from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
 from photodose.planning.search import Setting, ThermalResponse, choose_setting
-from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
+from photodose.safety import PulseTrain, SafetyCheck, evaluate
 from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
 from photodose.safety.temperature import HARD_STOP_C, HARD_STOP_SOURCE
 from photodose.specs import Beam, Spec
@@ -218,7 +218,7 @@ def plan_request(request: PlanRequest) -> Plan:
         request=request,
         feasible=setting.feasible and not any(c.severity == "block" and not c.passed
                                               for c in checks),
-        binding=_binding(setting, checks),
+        binding=_binding(setting, checks, peak_skin_C, limit),
         explanation=f"{setting.explanation}; skin at most {peak_skin_C:.1f} C, hottest "
         f"tissue {peak_C:.1f} C",
         method="diffusion (fast path)",
@@ -342,13 +342,16 @@ def _checks(request: PlanRequest, device: Device, beam: Beam, setting: Setting,
     return [*checks, deep]
 
 
-def _binding(setting: Setting, checks: list[SafetyCheck]) -> str:
+def _binding(setting: Setting, checks: list[SafetyCheck], peak_skin_C: float,
+             limit_C: float) -> str:  # fmt: skip
+    """What set the protocol. With no limit reached, the skin's headroom in kelvin: a
+    ratio of Celsius temperatures would say nothing (0 C is not zero heat)."""
     blocked = [c for c in checks if c.severity == "block" and not c.passed]
     if blocked:
         return f"blocked: {blocked[0].name}"
-    binding = binding_limit(checks)
-    if setting.binding == "dose aim at rated power" and binding is not None:
-        return f"{setting.binding} (closest limit: {binding.name}, {binding.margin:.0%})"
+    if setting.binding == "dose aim at rated power":
+        return (f"{setting.binding} (skin {limit_C - peak_skin_C:.1f} K below its "
+                f"{limit_C:g} C limit)")  # fmt: skip
     return setting.binding
 
 

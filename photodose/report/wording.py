@@ -42,7 +42,7 @@ def binding_in_words(plan: Plan) -> str:
         return (
             "No safety limit is reached: the device runs at its full rated power, and the "
             "time per spot is simply what that power needs to bring the aimed dose to the "
-            "nerve. The closest limit and how near it is (value / limit) are in brackets."
+            "nerve. How far the skin stays below its temperature limit is in brackets."
         )
     if binding == "skin temperature":
         return (
