@@ -1,6 +1,6 @@
 """Build photodose/dose/data/cco_action_spectrum.csv from the shared domain table (run by hand).
 
-    .venv/bin/python tools/build_cco_spectrum.py [--source /work/shared/domain/optics_data]
+    .venv/bin/python tools/build_cco_spectrum.py [--source ../shared/domain/optics_data]
 
 Reads the cytochrome c oxidase (aa3) near-infrared spectrum once, normalises it to 1 at
 its maximum and writes it with '#' header lines naming the source, the units, what the
@@ -16,7 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
-DEFAULT_SOURCE = Path("/work/shared/domain/optics_data")
+# shared/ lies beside the repository (the project layout, as in CI)
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "domain" / "optics_data"
 TARGET = Path(__file__).resolve().parent.parent / "photodose" / "dose" / "data"
 TARGET_FILE = "cco_action_spectrum.csv"
 SOURCE_FILE = "cco_aa3_difference_homer.csv"

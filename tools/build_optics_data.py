@@ -1,6 +1,6 @@
 """Build photodose/optics/data/*.csv from the shared domain tables (run by hand, not at import).
 
-    .venv/bin/python tools/build_optics_data.py [--source /work/shared/domain/optics_data]
+    .venv/bin/python tools/build_optics_data.py [--source ../shared/domain/optics_data]
 
 Reads the source CSVs once, converts them to 1/mm, resamples them with monotone cubic
 (PCHIP) interpolation onto one grid, 450-1100 nm in 1 nm steps, and writes one file per
@@ -18,7 +18,8 @@ from pathlib import Path
 import numpy as np
 from scipy.interpolate import PchipInterpolator
 
-DEFAULT_SOURCE = Path("/work/shared/domain/optics_data")
+# shared/ lies beside the repository (the project layout, as in CI)
+DEFAULT_SOURCE = Path(__file__).resolve().parents[2] / "shared" / "domain" / "optics_data"
 TARGET = Path(__file__).resolve().parent.parent / "photodose" / "optics" / "data"
 GRID_NM = np.arange(450.0, 1100.0 + 0.5, 1.0)
 
