@@ -53,6 +53,8 @@ def main() -> int:
     print("photodose demo: an example patient with diabetic neuropathy, insensate feet\n")
     for site, device in CASES:
         plan = pd.plan(site, device, PATIENT)
+        print(f"planned {site} with {device}; checking by Monte Carlo "
+              f"({MONTE_CARLO_PHOTONS:,} photons per wavelength)...", flush=True)
         check = pd.verify_plan(plan, photons=MONTE_CARLO_PHOTONS, seed=2026)
         report = write_plan_report(plan, OUT / f"demo-{site}.html", verification=check)
         print(describe(plan, check))

@@ -22,3 +22,16 @@ def test_quickstart_runs(capsys) -> None:
     # power, time, spots, binding..., then fluence and temperature, then the check
     assert float(printed[0]) > 0.0
     assert "True" in printed or "False" in printed
+
+
+def test_demo_writes_both_reports(tmp_path, monkeypatch, capsys) -> None:
+    """`make demo`'s script end to end: two plans, two reports, the depth check."""
+    monkeypatch.chdir(tmp_path)
+    demo = runpy.run_path(str(ROOT / "examples" / "demo.py"), run_name="demo")
+    assert demo["main"]() == 0
+    printed = capsys.readouterr().out
+    for site, _ in demo["CASES"]:
+        report = tmp_path / "out" / f"demo-{site}.html"
+        assert report.is_file() and "<svg" in report.read_text(encoding="utf-8")
+    assert "inside the window" in printed
+    assert "penetrates 2-7 cm" in printed
