@@ -7,6 +7,7 @@ import math
 import pytest
 from pydantic import ValidationError
 
+from photodose.optics import list_tissues
 from photodose.specs import describe_error
 from photodose.thermal import ThermalProperties, list_thermal_tissues, thermal_preset
 from photodose.thermal.properties import (
@@ -14,20 +15,9 @@ from photodose.thermal.properties import (
     BLOOD_SPECIFIC_HEAT_J_PER_KG_K,
 )
 
-OPTICS_NAMES = (
-    "epidermis",
-    "dermis",
-    "plantar_skin",
-    "subcutaneous_fat",
-    "muscle",
-    "nerve",
-    "tendon",
-    "bone",
-)
-
 
 def test_every_optics_tissue_name_has_a_thermal_preset() -> None:
-    assert set(OPTICS_NAMES) == set(list_thermal_tissues())
+    assert set(list_tissues()) == set(list_thermal_tissues())
 
 
 @pytest.mark.parametrize(
