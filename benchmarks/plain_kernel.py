@@ -12,7 +12,7 @@ import math
 import numpy as np
 from numba import njit
 
-from photodose.transport.layered_kernel import fresnel, hg_cosine
+from photodose.transport.photon import fresnel, hg_cosine
 from photodose.transport.rng import seed_photon, uniform
 
 # photon record slots

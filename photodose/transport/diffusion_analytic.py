@@ -33,7 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate
 
-from photodose.transport.layered_kernel import fresnel
+from photodose.transport.photon import fresnel
 
 BoundaryMethod = Literal["haskell", "groenhuis"]
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +18,7 @@ import xarray as xr
 
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport import layered_kernel as kernel
+from photodose.transport.batches import batch_bounds, run_ordered
 from photodose.transport.result_dataset import build_dataset
 from photodose.transport.tallies import Accumulator, BatchTallies
 
@@ -87,12 +87,6 @@ def specular_reflectance(stack: TissueStack) -> tuple[float, int]:
     return r1, 1
 
 
-def batch_bounds(photons: int, batches: int) -> list[tuple[int, int]]:
-    """(first photon, count) per batch; sizes differ by at most one photon."""
-    edges = [photons * b // batches for b in range(batches + 1)]
-    return [(edges[b], edges[b + 1] - edges[b]) for b in range(batches)]
-
-
 @dataclass(frozen=True)
 class RunStats:
     elapsed_s: float
@@ -109,28 +103,43 @@ class RunStats:
         return self.scatterings / self.elapsed_s if self.elapsed_s > 0 else float("inf")
 
 
-def run_tallies(
-    simulation: Simulation,
-    workers: int | None = None,
-    progress: ProgressCallback | None = None,
-    beam: Beam | None = None,
-) -> tuple[Accumulator, RunStats]:
-    """Run every batch and reduce it in order; `beam` overrides the launch profile."""
-    beam = beam or simulation.beam
-    workers = workers or os.cpu_count() or 1
-    arrays = LayerArrays.from_stack(simulation.stack)
-    rsp, launch_layer = specular_reflectance(simulation.stack)
-    entry = clear_entry_weight(simulation.stack)
-    grid = simulation.grid
-    n_layers = len(simulation.stack.layers)
-    bounds = batch_bounds(simulation.photons, simulation.batch_count)
+@dataclass(frozen=True)
+class LayeredRun:
+    """A simulation prepared for the kernel: one object runs any of its batches."""
 
-    def run_batch(first: int, count: int) -> BatchTallies:
-        tallies = BatchTallies.zeros(grid.nr, grid.nz, grid.na, n_layers)
+    simulation: Simulation
+    beam: Beam
+    arrays: LayerArrays
+    launch_weight: float
+    launch_layer: int
+    clear_entry: float
+
+    @classmethod
+    def prepare(cls, simulation: Simulation, beam: Beam | None = None) -> LayeredRun:
+        """`beam` overrides the launch profile (a pencil for convolved beams)."""
+        rsp, launch_layer = specular_reflectance(simulation.stack)
+        return cls(
+            simulation=simulation,
+            beam=beam or simulation.beam,
+            arrays=LayerArrays.from_stack(simulation.stack),
+            launch_weight=1.0 - rsp,
+            launch_layer=launch_layer,
+            clear_entry=clear_entry_weight(simulation.stack),
+        )
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        return batch_bounds(self.simulation.photons, self.simulation.batch_count)
+
+    def run_photons(self, first: int, count: int) -> BatchTallies:
+        """Tallies of photons first .. first + count - 1 (depend on nothing else)."""
+        simulation, grid, arrays = self.simulation, self.simulation.grid, self.arrays
+        tallies = BatchTallies.zeros(grid.nr, grid.nz, grid.na, len(simulation.stack.layers))
         kernel.run_photons(
             first, count, simulation.seed,
             arrays.z_top, arrays.z_bottom, arrays.mua, arrays.mus, arrays.g, arrays.n,
-            1.0 - rsp, launch_layer, entry, _BEAM_KINDS[beam.profile], beam.radius_mm,
+            self.launch_weight, self.launch_layer, self.clear_entry,
+            _BEAM_KINDS[self.beam.profile], self.beam.radius_mm,
             grid.dr_mm, grid.dz_mm, grid.da_rad,
             simulation.roulette.weight_threshold, simulation.roulette.survival_chance,
             tallies.rd_ra, tallies.tt_ra, tallies.a_rz, tallies.f_rz, tallies.a_layer,
@@ -138,27 +147,59 @@ def run_tallies(
         )  # fmt: skip
         return tallies
 
-    run_batch(0, 0)  # load or compile the kernel before the clock starts
+    def run_batch(self, index: int) -> tuple[BatchTallies, int]:
+        """Batch `index`'s tallies and its photon count."""
+        first, count = self.bounds[index]
+        return self.run_photons(first, count), count
+
+
+def launch_beam(simulation: Simulation) -> Beam:
+    """The beam photons are launched with: a pencil when the finite beam is convolved."""
+    convolve = simulation.finite_beam == "convolve" and simulation.beam.profile != "pencil"
+    return Beam() if convolve else simulation.beam
+
+
+def run_batch(simulation: Simulation, index: int) -> tuple[BatchTallies, int]:
+    """Batch `index` of `simulation` on its own (a task for a thread or a Dask worker):
+    its tallies and photon count. Reduce batches in index order with `batches.reduce`
+    and label them with `finish` to get `simulate`'s dataset bit for bit."""
+    return LayeredRun.prepare(simulation, launch_beam(simulation)).run_batch(index)
+
+
+def finish(simulation: Simulation, accumulator: Accumulator) -> xr.Dataset:
+    """The labelled result of a simulation from its reduced batches."""
+    rsp, _ = specular_reflectance(simulation.stack)
+    dataset = build_dataset(simulation, accumulator, rsp)
+    if launch_beam(simulation) is not simulation.beam:
+        from photodose.transport.convolution import convolve_dataset
+
+        dataset = convolve_dataset(dataset, simulation.beam)
+    return dataset
+
+
+def run_tallies(
+    simulation: Simulation,
+    workers: int | None = None,
+    progress: ProgressCallback | None = None,
+    beam: Beam | None = None,
+) -> tuple[Accumulator, RunStats]:
+    """Run every batch on a thread pool and reduce in batch order; `beam` overrides the
+    launch profile."""
+    workers = workers or os.cpu_count() or 1
+    prepared = LayeredRun.prepare(simulation, beam)
+    prepared.run_photons(0, 0)  # load or compile the kernel before the clock starts
     accumulator = Accumulator()
-    started = time.perf_counter()
     done = 0
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        in_flight: list[tuple[Future[BatchTallies], int]] = []
-        pending = iter(bounds)
-        # Keep a bounded window of batches running; reduce strictly in batch order.
-        for first, count in pending:
-            in_flight.append((pool.submit(run_batch, first, count), count))
-            if len(in_flight) >= 2 * workers:
-                break
-        while in_flight:
-            future, count = in_flight.pop(0)
-            accumulator.add(future.result(), count)
-            done += count
-            if progress is not None:
-                progress(done, simulation.photons)
-            following = next(pending, None)
-            if following is not None:
-                in_flight.append((pool.submit(run_batch, *following), following[1]))
+
+    def add(_: int, result: tuple[BatchTallies, int]) -> None:
+        nonlocal done
+        accumulator.add(*result)
+        done += result[1]
+        if progress is not None:
+            progress(done, simulation.photons)
+
+    started = time.perf_counter()
+    run_ordered(range(simulation.batch_count), prepared.run_batch, workers, add)
     stats = RunStats(
         elapsed_s=time.perf_counter() - started,
         photons=simulation.photons,
@@ -184,13 +225,5 @@ def simulate_with_stats(
     progress: ProgressCallback | None = None,
 ) -> tuple[xr.Dataset, RunStats]:
     """As `simulate`, also returning timing (kept out of the dataset, which is exact)."""
-    convolve = simulation.finite_beam == "convolve" and simulation.beam.profile != "pencil"
-    launch = Beam() if convolve else simulation.beam
-    accumulator, stats = run_tallies(simulation, workers, progress, beam=launch)
-    rsp, _ = specular_reflectance(simulation.stack)
-    dataset = build_dataset(simulation, accumulator, rsp)
-    if convolve:
-        from photodose.transport.convolution import convolve_dataset
-
-        dataset = convolve_dataset(dataset, simulation.beam)
-    return dataset, stats
+    accumulator, stats = run_tallies(simulation, workers, progress, beam=launch_beam(simulation))
+    return finish(simulation, accumulator), stats

@@ -30,11 +30,8 @@ import math
 import numpy as np
 from numba import njit
 
+from photodose.transport.photon import fresnel, roulette, spin
 from photodose.transport.rng import seed_photon, uniform
-
-# Cosines treated as normal incidence or grazing, as MCML's COS0 and COS90D.
-_COS_NORMAL = 1.0 - 1.0e-12
-_COS_GRAZING = 1.0e-6
 
 BEAM_PENCIL = 0
 BEAM_GAUSSIAN = 1
@@ -43,40 +40,6 @@ BEAM_FLAT_TOP = 2
 # counts[] slots
 COUNT_SCATTERINGS = 0
 COUNT_LOST = 1  # packets stopped because they could never leave a clear layer
-
-
-@njit(cache=True, inline="always")
-def fresnel(n_i: float, n_t: float, cos_i: float) -> tuple[float, float]:
-    """Unpolarised Fresnel reflectance and the cosine of the transmitted angle
-    (Born & Wolf, Principles of Optics, 7th ed., sec. 1.5.2)."""
-    if n_i == n_t:
-        return 0.0, cos_i
-    if cos_i > _COS_NORMAL:
-        r = (n_t - n_i) / (n_t + n_i)
-        return r * r, cos_i
-    if cos_i < _COS_GRAZING:
-        return 1.0, 0.0
-    sin_i = math.sqrt(1.0 - cos_i * cos_i)
-    sin_t = n_i * sin_i / n_t
-    if sin_t >= 1.0:
-        return 1.0, 0.0
-    cos_t = math.sqrt(1.0 - sin_t * sin_t)
-    cos_p = cos_i * cos_t - sin_i * sin_t  # cos(i + t)
-    cos_m = cos_i * cos_t + sin_i * sin_t  # cos(i - t)
-    sin_p = sin_i * cos_t + cos_i * sin_t  # sin(i + t)
-    sin_m = sin_i * cos_t - cos_i * sin_t  # sin(i - t)
-    r = 0.5 * sin_m * sin_m * (cos_m * cos_m + cos_p * cos_p) / (sin_p * sin_p * cos_m * cos_m)
-    return r, cos_t
-
-
-@njit(cache=True, inline="always")
-def hg_cosine(g: float, xi: float) -> float:
-    """Sample cos(theta) from Henyey-Greenstein by inverting its CDF."""
-    if g == 0.0:
-        return 2.0 * xi - 1.0
-    q = (1.0 - g * g) / (1.0 - g + 2.0 * g * xi)
-    c = (1.0 + g * g - q * q) / (2.0 * g)
-    return min(1.0, max(-1.0, c))
 
 
 @njit(cache=True, nogil=True, fastmath={"nsz", "arcp", "contract"})
@@ -201,33 +164,10 @@ def run_photons(
                 w -= absorbed
                 a_rz[ir, iz] += absorbed
                 a_layer[layer] += absorbed
-                # scatter: new polar cosine from HG, azimuth from a point in the unit disk
-                cos_theta = hg_cosine(g[layer], uniform(state))
-                sin_theta = math.sqrt(1.0 - cos_theta * cos_theta)
-                while True:
-                    a = 2.0 * uniform(state) - 1.0
-                    b = 2.0 * uniform(state) - 1.0
-                    q = a * a + b * b
-                    if 0.0 < q <= 1.0:
-                        break
-                cos_psi = (a * a - b * b) / q
-                sin_psi = 2.0 * a * b / q
-                if abs(uz) > _COS_NORMAL:
-                    ux = sin_theta * cos_psi
-                    uy = sin_theta * sin_psi
-                    uz = cos_theta if uz > 0.0 else -cos_theta
-                else:
-                    root = math.sqrt(1.0 - uz * uz)
-                    new_ux = sin_theta * (ux * uz * cos_psi - uy * sin_psi) / root + ux * cos_theta
-                    new_uy = sin_theta * (uy * uz * cos_psi + ux * sin_psi) / root + uy * cos_theta
-                    uz = -sin_theta * cos_psi * root + uz * cos_theta
-                    ux = new_ux
-                    uy = new_uy
+                ux, uy, uz = spin(ux, uy, uz, g[layer], state)
                 scatterings += 1
-            if w < weight_threshold:
-                if w > 0.0 and uniform(state) < survival_chance:
-                    w /= survival_chance
-                else:
-                    break
+            w = roulette(w, weight_threshold, survival_chance, state)
+            if w == 0.0:
+                break
     counts[COUNT_SCATTERINGS] += scatterings
     counts[COUNT_LOST] += lost
