@@ -16,6 +16,7 @@ from photodose.cli import UserError
 from photodose.devices.library import load_device
 from photodose.dose.window import DoseWindow
 from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
+from photodose.planning.evidence import EVIDENCE_NOTE
 from photodose.report import write_plan_pdf, write_plan_report
 from photodose.report.series import temperature_curves
 from photodose.report.tables import (
@@ -242,9 +243,34 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
         console.print(table)
     else:
         console.print(f"all {len(plan.checks)} safety checks passed")
+    if plan.evidence:
+        console.print(_evidence_table(plan))
+        console.print(escape(EVIDENCE_NOTE))
     if check is not None:
         console.print(_table("Monte Carlo check", verification_rows(check)))
         console.print(escape(verification_summary(check)))
+
+
+def _evidence_table(plan: Plan) -> Table:
+    table = Table(title="Published protocols at this site, in the same model")
+    for column in ("protocol", "result", "device", "per point", "surface J/cm2",
+                   "nerve J/cm2", "verified"):  # fmt: skip
+        table.add_column(column, justify="right" if "J/cm2" in column else "left")
+    for row in plan.evidence:
+        table.add_row(
+            escape(row.protocol),
+            row.result,
+            escape(row.device),
+            f"{number(1000 * row.power_W)} mW x {number(row.time_s)} s",
+            number(row.surface_dose_J_per_cm2),
+            number(row.nerve_fluence_J_per_cm2),
+            "yes" if row.verified else "NOT VERIFIED",
+        )
+    table.add_row("this " + plan.kind, "", escape(plan.request.device.name),
+                  f"{number(1000 * plan.power_W)} mW x {number(plan.time_per_spot_s)} s",
+                  number(plan.surface_dose_J_per_cm2), number(plan.nerve_fluence_J_per_cm2),
+                  "", style="bold")  # fmt: skip
+    return table
 
 
 def _table(title: str, rows: list[Row]) -> Table:
