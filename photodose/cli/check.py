@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from photodose.cli.plan import REPORT_DIR, _one_line, _print_plan, _request
+from photodose.errors import BadInputError
 from photodose.planning.check import MAX_CHECK_TIME_S, check_request
 from photodose.report import write_plan_report
 
@@ -59,7 +60,7 @@ def check_command(
     """Check a protocol as given ("30 min per pad"): surface and nerve dose, heating,
     every safety check and the limit it comes closest to, with no search."""
     if not 0.0 < time_s <= MAX_CHECK_TIME_S:
-        raise ValueError(f"--time-s = {time_s}: allowed 0 < time <= {MAX_CHECK_TIME_S:g} s")
+        raise BadInputError("--time-s", time_s, f"allowed 0 < time <= {MAX_CHECK_TIME_S:g} s")
     request = _request(
         site=site,
         device=device,
@@ -83,9 +84,9 @@ def check_command(
     rated = request.device.average_power_W
     power = rated if power_w is None else power_w
     if not 0.0 < power <= rated * (1.0 + 1e-9):
-        raise ValueError(f"--power-W = {power}: allowed 0 < power <= the rated {rated:g} W")
+        raise BadInputError("--power-W", power, f"allowed 0 < power <= the rated {rated:g} W")
     if not 1 <= spots <= 1000:
-        raise ValueError(f"--spots = {spots}: allowed 1 to 1000")
+        raise BadInputError("--spots", spots, "allowed 1 to 1000")
     result = _one_line(lambda: check_request(request, power_W=power, time_s=time_s, spots=spots))
     console = Console()
     _print_plan(console, result, None)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pydantic import Field
 
 from photodose.dose.nerve_dose import dose_at_nerve
+from photodose.errors import BadInputError
 from photodose.planning.light import light_field, transport_beam
 from photodose.planning.protocols import (
     PublishedProtocol,
@@ -60,9 +61,9 @@ def protocol_nerve_fluence(name: str, site: Site, skin_type: int) -> EvidenceRow
     """One protocol (any region) evaluated at `site`: the nerve dose `--like` aims at."""
     row = _row(load_protocol(name), site, skin_type)
     if row is None:
-        raise ValueError(
-            f"protocol = {name!r}: not modelled (its source gives too few parameters); "
-            "choose one with a model device"
+        raise BadInputError(
+            "like_protocol", name, "not modelled (its source gives too few parameters); "
+            "choose one with a model device (photodose protocols)"
         )
     return row
 
