@@ -86,7 +86,10 @@ def plan_command(
     verify: Annotated[
         bool, typer.Option("--verify", help="re-check the nerve dose by Monte Carlo")
     ] = False,
-    photons: Annotated[int, typer.Option(help="photons for --verify")] = 200_000,
+    photons: Annotated[
+        int | None,
+        typer.Option(help="photons for --verify (default: as many as 2 % standard error needs)"),
+    ] = None,
     seed: Annotated[int, typer.Option(help="seed for --verify")] = 1,
     report: Annotated[
         Path | None,
@@ -119,14 +122,16 @@ def plan_command(
             "weeks": weeks,
         },
     )
-    if verify and photons < 1:
+    if verify and photons is not None and photons < 1:
         raise BadInputError("--photons", photons, "must be at least 1")
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
     if verify:
         with Console(stderr=True).status(
-            f"Monte Carlo check of the nerve dose: {photons:,} photons (seconds to minutes)"
+            "Monte Carlo check of the nerve dose: "
+            + (f"{photons:,} photons" if photons else "to 2 % standard error")
+            + " (seconds)"
         ):
             check = verify_plan(result, photons=photons, seed=seed)
     _print_plan(console, result, check)

@@ -29,6 +29,12 @@ from photodose.planning.light import (
 )
 from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
 from photodose.planning.search import Setting, ThermalResponse, _seconds, choose_setting
+from photodose.planning.uncertainty import (
+    NerveUncertainty,
+    Unknowns,
+    nerve_uncertainty,
+    with_measured_depth,
+)
 from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
 from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
 from photodose.safety.temperature import HARD_STOP_C, HARD_STOP_SOURCE
@@ -112,6 +118,8 @@ class Plan(Spec):
     """Where the aim came from: the window's geometric mean, the user, or a protocol."""
     evidence: tuple[EvidenceRow, ...] = ()
     """Published protocols applied to this site's region, evaluated here in the model."""
+    nerve_uncertainty: NerveUncertainty | None = None
+    """The nerve fluence's 90 % interval over what is unknown (request.uncertainty_samples)."""
     """`plan`: power and time found by the search; `check`: a protocol given as is."""
 
     _details: PlanDetails | None = PrivateAttr(default=None)
@@ -175,7 +183,8 @@ class FixedProtocol:
 
 def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Plan:
     """Search power and time per spot; with `fixed`, evaluate that protocol instead."""
-    site = request.site.for_patient(request.patient)
+    site = with_measured_depth(request.site.for_patient(request.patient),
+                               request.nerve_depth_measured_mm)  # fmt: skip
     device = request.device
     skin_type = request.patient.skin_type
     beam = transport_beam(device)
@@ -292,9 +301,20 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
         aim_J_per_cm2=None if fixed is not None else aim,
         aim_source="" if fixed is not None else aim_source,
         evidence=evidence,
+        nerve_uncertainty=_uncertainty(request, dose.target_fluence_J_per_cm2),
     )
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
     return result
+
+
+def _uncertainty(request: PlanRequest, fluence_J_per_cm2: float) -> NerveUncertainty | None:
+    if request.uncertainty_samples == 0 or fluence_J_per_cm2 <= 0.0:
+        return None
+    unknowns = Unknowns(depth_measured_mm=request.nerve_depth_measured_mm,
+                        skin_type_known=request.skin_type_known)  # fmt: skip
+    return nerve_uncertainty(request.site, request.device, request.patient, fluence_J_per_cm2,
+                             samples=request.uncertainty_samples,
+                             seed=request.uncertainty_seed, unknowns=unknowns)  # fmt: skip
 
 
 def _aim(request: PlanRequest, site: Site, skin_type: int,
