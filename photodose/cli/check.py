@@ -9,7 +9,13 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from photodose.cli.plan import REPORT_DIR, _one_line, _print_plan, _request
+from photodose.cli.plan import (
+    REPORT_DIR,
+    _one_line,
+    _print_plan,
+    _request,
+    uncertainty_options,
+)
 from photodose.errors import BadInputError
 from photodose.planning.check import MAX_CHECK_TIME_S, check_request
 from photodose.report import write_plan_report
@@ -51,6 +57,16 @@ def check_command(
         str | None,
         typer.Option(help="reporting band at the nerve, LOWER:UPPER J/cm^2 (an assumption)"),
     ] = None,
+    depth_mm: Annotated[
+        float | None,
+        typer.Option(help="measured skin-to-nerve-centre depth at this patient, mm"),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option(help="samples for the nerve dose's 90 % interval (0: none)")
+    ] = 128,
+    skin_type_unknown: Annotated[
+        bool, typer.Option("--skin-type-unknown", help="sample the skin type over I-VI")
+    ] = False,
     report: Annotated[
         Path | None,
         typer.Option(help="HTML report path (default out/check-<site>-<device>.html)"),
@@ -79,6 +95,7 @@ def check_command(
             "weeks": weeks,
             "max_time_per_spot_s": max(time_s, 1200.0),
             "max_session_s": max(time_s * spots, 3600.0),
+            **uncertainty_options(samples, depth_mm, skin_type_unknown),
         },
     )
     rated = request.device.average_power_W
