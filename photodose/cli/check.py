@@ -6,19 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from photodose.cli.plan import (
-    REPORT_DIR,
-    _one_line,
-    _print_plan,
-    _request,
-    uncertainty_options,
-)
-from photodose.errors import BadInputError
-from photodose.planning.check import MAX_CHECK_TIME_S, check_request
-from photodose.report import write_plan_report
+from photodose.cli.plan import REPORT_DIR, _one_line, _request, print_plan, uncertainty_options
 
 
 def register(app: typer.Typer) -> None:
@@ -75,6 +64,13 @@ def check_command(
 ) -> None:
     """Check a protocol as given ("30 min per pad"): surface and nerve dose, heating,
     every safety check and the limit it comes closest to, with no search."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from photodose.errors import BadInputError
+    from photodose.planning.check import MAX_CHECK_TIME_S, check_request
+    from photodose.report import write_plan_report
+
     if not 0.0 < time_s <= MAX_CHECK_TIME_S:
         raise BadInputError("--time-s", time_s, f"allowed 0 < time <= {MAX_CHECK_TIME_S:g} s")
     request = _request(
@@ -106,7 +102,7 @@ def check_command(
         raise BadInputError("--spots", spots, "allowed 1 to 1000")
     result = _one_line(lambda: check_request(request, power_W=power, time_s=time_s, spots=spots))
     console = Console()
-    _print_plan(console, result, None)
+    print_plan(console, result, None)
     path = report or REPORT_DIR / f"check-{request.site.name}-{request.device.name}.html"
     written = write_plan_report(result, path)
     console.print(f"report written to {escape(str(written))}")
