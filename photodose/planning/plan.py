@@ -59,7 +59,10 @@ from photodose.tissue.site import Site
 # under finite beams, measured in docs/diffusion.md (limb and wrist stacks).
 FAST_PATH_ERROR_NOTE = (
     "fast path: layered diffusion theory, within about -3 to +10 % of Monte Carlo "
-    "between 1 and 20 mm deep (docs/diffusion.md); verify with Monte Carlo on request"
+    "between 1 and 20 mm deep (docs/diffusion.md); verify with Monte Carlo on request. "
+    "That is the model's error, NOT the uncertainty of the nerve dose: what is not known "
+    "about the tissue and the nerve's depth moves it far more (the 90 % interval, "
+    "docs/uncertainty.md)"
 )
 # Thermal steps across the time range solved (at most 15 s each): short exposures are
 # solved over their own range so that they are resolved (checked in tests/planning).
