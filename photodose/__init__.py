@@ -32,6 +32,7 @@ _SOURCES = {
     "Site": "photodose.tissue.site",
     "TissueStack": "photodose.specs",
     "Verification": "photodose.planning",
+    "check": "photodose.planning.check",
     "diffuse": "photodose.transport",
     "dose_at_nerve": "photodose.dose.nerve_dose",
     "list_devices": "photodose.devices.library",
@@ -66,6 +67,7 @@ __all__ = [
     "TissueStack",
     "Verification",
     "__version__",
+    "check",
     "diffuse",
     "dose_at_nerve",
     "list_devices",
@@ -102,6 +104,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from photodose.errors import BadInputError, ModelRangeError, PhotodoseError
     from photodose.optics import optical_properties, optical_spectrum, tissue_preset
     from photodose.planning import Plan, PlanRequest, Verification, verify_plan
+    from photodose.planning.check import check
     from photodose.planning.plan import plan
     from photodose.safety.contraindications import ScreeningInput
     from photodose.specs import (

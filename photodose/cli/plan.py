@@ -64,10 +64,29 @@ def plan_command(
     ] = None,
     sessions_per_week: Annotated[int | None, typer.Option(help="default 3")] = None,
     weeks: Annotated[int | None, typer.Option(help="default 4")] = None,
+    like: Annotated[
+        str | None,
+        typer.Option(help="aim at the nerve dose this published protocol delivers here "
+                     "(photodose protocols)"),
+    ] = None,
+    depth_mm: Annotated[
+        float | None,
+        typer.Option(help="measured skin-to-nerve-centre depth at this patient, mm"),
+    ] = None,
+    samples: Annotated[
+        int,
+        typer.Option(help="samples for the nerve dose's 90 % interval (0: none)"),
+    ] = 128,
+    skin_type_unknown: Annotated[
+        bool, typer.Option("--skin-type-unknown", help="sample the skin type over I-VI")
+    ] = False,
     verify: Annotated[
         bool, typer.Option("--verify", help="re-check the nerve dose by Monte Carlo")
     ] = False,
-    photons: Annotated[int, typer.Option(help="photons for --verify")] = 200_000,
+    photons: Annotated[
+        int | None,
+        typer.Option(help="photons for --verify (default: as many as 2 % standard error needs)"),
+    ] = None,
     seed: Annotated[int, typer.Option(help="seed for --verify")] = 1,
     report: Annotated[
         Path | None,
@@ -102,20 +121,24 @@ def plan_command(
         window=window,
         options={
             "aim_J_per_cm2": aim,
+            "like_protocol": like,
             "max_time_per_spot_s": max_time_per_spot,
             "treatment_length_mm": length_mm,
             "sessions_per_week": sessions_per_week,
             "weeks": weeks,
+            **uncertainty_options(samples, depth_mm, skin_type_unknown),
         },
     )
-    if verify and photons < 1:
+    if verify and photons is not None and photons < 1:
         raise BadInputError("--photons", photons, "must be at least 1")
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
     if verify:
         with Console(stderr=True).status(
-            f"Monte Carlo check of the nerve dose: {photons:,} photons (seconds to minutes)"
+            "Monte Carlo check of the nerve dose: "
+            + (f"{photons:,} photons" if photons else "to 2 % standard error")
+            + " (seconds)"
         ):
             check = verify_plan(result, photons=photons, seed=seed)
     print_plan(console, result, check)
@@ -132,6 +155,16 @@ def plan_command(
         except (FileNotFoundError, RuntimeError) as error:
             fail(str(error))
         console.print(f"PDF written to {escape(str(printed))}")
+
+
+def uncertainty_options(samples: int, depth_mm: float | None,
+                        skin_type_unknown: bool) -> dict[str, Any]:  # fmt: skip
+    """The request fields of the nerve-dose interval options (shared with `check`)."""
+    return {
+        "uncertainty_samples": samples,
+        "nerve_depth_measured_mm": depth_mm,
+        "skin_type_known": not skin_type_unknown,
+    }
 
 
 def _request(
@@ -251,9 +284,69 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
         console.print(table)
     else:
         console.print(f"all {len(plan.checks)} safety checks passed")
+    if plan.nerve_uncertainty is not None:
+        console.print(_uncertainty_table(plan))
+    if plan.evidence:
+        console.print(_evidence_table(plan))
+        from photodose.planning.evidence import EVIDENCE_NOTE
+
+        console.print(escape(EVIDENCE_NOTE))
     if check is not None:
         console.print(_table("Monte Carlo check", verification_rows(check)))
         console.print(escape(verification_summary(check)))
+
+
+def _uncertainty_table(plan: Plan) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.views.rows import number
+
+    u = plan.nerve_uncertainty
+    assert u is not None
+    table = Table(title=f"Nerve dose: what is not known ({u.samples} seeded samples, seed "
+                        f"{u.seed})")  # fmt: skip
+    for column in ("quantity", "value", "note"):
+        table.add_column(column)
+    table.add_row("this plan (nominal tissue)", f"{number(u.nominal_J_per_cm2)} J/cm2", "")
+    table.add_row("median over the samples", f"{number(u.median_J_per_cm2)} J/cm2", "")
+    table.add_row(f"{u.level:.0%} interval",
+                  f"{number(u.low_J_per_cm2)}-{number(u.high_J_per_cm2)} J/cm2",
+                  f"a factor {u.factor:.2g} from end to end")  # fmt: skip
+    for share in u.shares:
+        table.add_row(f"share of the spread: {share.name}", f"{share.share:.0%}",
+                      escape(share.range_text))  # fmt: skip
+    table.add_row("nerve depth", "measured" if u.depth_measured else "the site's range",
+                  "give --depth-mm to narrow it" if not u.depth_measured else "")  # fmt: skip
+    table.caption = escape(u.note)
+    return table
+
+
+def _evidence_table(plan: Plan) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.views.rows import number
+
+    table = Table(title="Published protocols at this site, in the same model")
+    for column in ("protocol", "result", "device", "per point", "surface J/cm2",
+                   "nerve J/cm2", "verified"):  # fmt: skip
+        table.add_column(column, justify="right" if "J/cm2" in column else "left")
+    for row in plan.evidence:
+        table.add_row(
+            escape(row.protocol),
+            row.result,
+            escape(row.device),
+            f"{number(1000 * row.power_W)} mW x {number(row.time_s)} s",
+            number(row.surface_dose_J_per_cm2),
+            number(row.nerve_fluence_J_per_cm2),
+            "yes" if row.verified else "NOT VERIFIED",
+        )
+    table.add_row("this " + plan.kind, "", escape(plan.request.device.name),
+                  f"{number(1000 * plan.power_W)} mW x {number(plan.time_per_spot_s)} s",
+                  number(plan.surface_dose_J_per_cm2), number(plan.nerve_fluence_J_per_cm2),
+                  "", style="bold")  # fmt: skip
+    return table
 
 
 def _table(title: str, rows: list[Row]) -> Table:

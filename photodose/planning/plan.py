@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
@@ -19,6 +19,11 @@ from photodose.dose.depth import penetration_depths
 from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
 from photodose.dose.spectral import cco_weight
 from photodose.errors import BadInputError
+from photodose.planning.evidence import (
+    EvidenceRow,
+    protocol_nerve_fluence,
+    published_evidence,
+)
 from photodose.planning.light import (
     LED_ARRAY_BEAM_NOTE,
     emission_samples,
@@ -34,8 +39,14 @@ from photodose.planning.profiles import (
     temperature_curve,
 )
 from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
-from photodose.planning.search import Setting, ThermalResponse, choose_setting
-from photodose.safety import PulseTrain, SafetyCheck, evaluate
+from photodose.planning.search import Setting, ThermalResponse, _seconds, choose_setting
+from photodose.planning.uncertainty import (
+    NerveUncertainty,
+    Unknowns,
+    nerve_uncertainty,
+    with_measured_depth,
+)
+from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
 from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
 from photodose.safety.temperature import HARD_STOP_C, HARD_STOP_SOURCE
 from photodose.specs import Beam, Spec
@@ -48,7 +59,10 @@ from photodose.tissue.site import Site
 # under finite beams, measured in docs/diffusion.md (limb and wrist stacks).
 FAST_PATH_ERROR_NOTE = (
     "fast path: layered diffusion theory, within about -3 to +10 % of Monte Carlo "
-    "between 1 and 20 mm deep (docs/diffusion.md); verify with Monte Carlo on request"
+    "between 1 and 20 mm deep (docs/diffusion.md); verify with Monte Carlo on request. "
+    "That is the model's error, NOT the uncertainty of the nerve dose: what is not known "
+    "about the tissue and the nerve's depth moves it far more (the 90 % interval, "
+    "docs/uncertainty.md)"
 )
 # Thermal steps across the time range solved (at most 15 s each): short exposures are
 # solved over their own range so that they are resolved (checked in tests/planning).
@@ -139,6 +153,16 @@ class Plan(Spec):
     axial: AxialProfile
     penetration: tuple[PenetrationLevel, ...]
     temperature: TemperatureCurve
+    kind: Literal["plan", "check"] = "plan"
+    """`plan`: power and time found by the search; `check`: a protocol given as is."""
+    aim_J_per_cm2: float | None = None
+    """The nerve fluence the search aimed at (None for a check)."""
+    aim_source: str = ""
+    """Where the aim came from: the window's geometric mean, the user, or a protocol."""
+    evidence: tuple[EvidenceRow, ...] = ()
+    """Published protocols applied to this site's region, evaluated here in the model."""
+    nerve_uncertainty: NerveUncertainty | None = None
+    """The nerve fluence's 90 % interval over what is unknown (request.uncertainty_samples)."""
 
     _details: PlanDetails | None = PrivateAttr(default=None)
 
@@ -219,8 +243,20 @@ def plan(
     return plan_request(request)
 
 
-def plan_request(request: PlanRequest) -> Plan:
-    site = request.site.for_patient(request.patient)
+@dataclass(frozen=True)
+class FixedProtocol:
+    """A protocol given as is (photodose.planning.check): no search."""
+
+    power_W: float
+    time_s: float
+    spots: int | None = None
+    """None: as many as the treatment length needs (as a plan counts them)."""
+
+
+def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Plan:
+    """Search power and time per spot; with `fixed`, evaluate that protocol instead."""
+    site = with_measured_depth(request.site.for_patient(request.patient),
+                               request.nerve_depth_measured_mm)  # fmt: skip
     device = request.device
     skin_type = request.patient.skin_type
     beam = transport_beam(device)
@@ -229,11 +265,10 @@ def plan_request(request: PlanRequest) -> Plan:
     per_watt_second = dose_at_nerve(light, 1.0, 1.0, beam, site.nerve.depth_mm,
                                     site.nerve.diameter_mm, window=request.window)  # fmt: skip
     fluence_per_J = per_watt_second.target_fluence_J_per_cm2
-    # the whole cross-section should reach the window: aim high enough for its minimum
-    aim = request.aim
-    spread = per_watt_second.target_fluence_min_J_per_cm2 / max(fluence_per_J, 1e-300)
-    if spread > 0 and aim * spread < request.window.lower_J_per_cm2:
-        aim = min(request.window.lower_J_per_cm2 / spread, request.window.upper_J_per_cm2)
+    evidence = published_evidence(site, skin_type)
+    aim, aim_source = _aim(request, site, skin_type, per_watt_second)
+    # aiming at a protocol's dose, falling short of it is not "reaching the band"
+    lower = aim if request.like_protocol is not None else request.window.lower_J_per_cm2
 
     rated = device.average_power_W
     min_power = rated if device.led_array is not None else rated * request.min_power_fraction
@@ -251,7 +286,7 @@ def plan_request(request: PlanRequest) -> Plan:
         response = _constraint(skin, tissue, limit)
         setting = choose_setting(
             fluence_per_J=fluence_per_J, aim_J_per_cm2=aim,
-            lower_J_per_cm2=request.window.lower_J_per_cm2, rated_power_W=rated,
+            lower_J_per_cm2=lower, rated_power_W=rated,
             min_power_W=min_power, max_time_s=min(horizon_s, request.max_time_per_spot_s),
             limit_C=limit, response=response,
         )
@@ -261,7 +296,10 @@ def plan_request(request: PlanRequest) -> Plan:
     # Only when that is too hot (or too long) is the whole time range solved.
     rated_time_s = aim / (fluence_per_J * rated) if fluence_per_J > 0 else math.inf
     heating, responses, setting = None, None, None
-    if rated_time_s < request.max_time_per_spot_s:
+    if fixed is not None:
+        heating, responses, _ = solve(fixed.time_s)
+        setting = _fixed_setting(fixed, fluence_per_J, limit, responses)
+    elif rated_time_s < request.max_time_per_spot_s:
         heating, responses, setting = solve(rated_time_s * 1.01)
         if setting.binding != "dose aim at rated power":
             heating = None
@@ -280,7 +318,12 @@ def plan_request(request: PlanRequest) -> Plan:
     peak_C = float(tissue.peak_C(setting.power_W, setting.time_s))
     omega = _damage(tissue, setting)
     spots, positions, spacing = _spots(request.treatment_length_mm, dose, beam)
+    if fixed is not None and fixed.spots is not None:
+        spots, positions, spacing = _given_spots(request.treatment_length_mm, fixed.spots)
     checks = _checks(request, device, beam, setting, peak_skin_C, peak_C, omega)
+    binding = _binding(setting, checks, peak_skin_C, limit)
+    if fixed is not None:
+        binding = _checked_binding(checks)
     depths = penetration_depths(light, beam)
     notes = _notes(request, device, setting, spots, dose)
     result = Plan(
@@ -288,7 +331,7 @@ def plan_request(request: PlanRequest) -> Plan:
         request=request,
         feasible=setting.feasible and not any(c.severity == "block" and not c.passed
                                               for c in checks),
-        binding=_binding(setting, checks, peak_skin_C, limit),
+        binding=binding,
         explanation=f"{setting.explanation}; skin at most {peak_skin_C:.1f} C, hottest "
         f"tissue {peak_C:.1f} C",
         method="diffusion (fast path)",
@@ -336,9 +379,89 @@ def plan_request(request: PlanRequest) -> Plan:
         axial=axial_profile(light, depths, setting.power_W, setting.time_s),
         penetration=penetration_levels(depths),
         temperature=temperature_curve(tissue, heating, setting.power_W, setting.time_s),
+        kind="plan" if fixed is None else "check",
+        aim_J_per_cm2=None if fixed is not None else aim,
+        aim_source="" if fixed is not None else aim_source,
+        evidence=evidence,
+        nerve_uncertainty=_uncertainty(request, dose.target_fluence_J_per_cm2),
     )
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
     return result
+
+
+def _uncertainty(request: PlanRequest, fluence_J_per_cm2: float) -> NerveUncertainty | None:
+    if request.uncertainty_samples == 0 or fluence_J_per_cm2 <= 0.0:
+        return None
+    unknowns = Unknowns(depth_measured_mm=request.nerve_depth_measured_mm,
+                        skin_type_known=request.skin_type_known)  # fmt: skip
+    return nerve_uncertainty(request.site, request.device, request.patient, fluence_J_per_cm2,
+                             samples=request.uncertainty_samples,
+                             seed=request.uncertainty_seed, unknowns=unknowns)  # fmt: skip
+
+
+def _aim(request: PlanRequest, site: Site, skin_type: int,
+         per_watt_second: NerveDose) -> tuple[float, str]:  # fmt: skip
+    """The nerve fluence to aim at, and where it comes from."""
+    if request.like_protocol is not None:
+        row = protocol_nerve_fluence(request.like_protocol, site, skin_type)
+        return row.nerve_fluence_J_per_cm2, (
+            f"the nerve dose {request.like_protocol} delivers at this site in photodose's "
+            f"model ({row.rule}; its result: {row.result})"
+        )
+    window = request.window
+    aim = request.aim
+    source = ("the user's aim" if request.aim_J_per_cm2 is not None
+              else "the geometric mean of the reporting band (an assumption)")  # fmt: skip
+    # the whole cross-section should reach the band: aim high enough for its minimum
+    fluence_per_J = per_watt_second.target_fluence_J_per_cm2
+    spread = per_watt_second.target_fluence_min_J_per_cm2 / max(fluence_per_J, 1e-300)
+    if spread > 0 and aim * spread < window.lower_J_per_cm2:
+        aim = min(window.lower_J_per_cm2 / spread, window.upper_J_per_cm2)
+        source += ", raised so the whole nerve cross-section reaches the band's lower bound"
+    return aim, source
+
+
+def _fixed_setting(fixed: FixedProtocol, fluence_per_J: float, limit_C: float,
+                   responses: tuple[ThermalResponse, ThermalResponse]) -> Setting:  # fmt: skip
+    skin, tissue = responses
+    skin_C = float(skin.peak_C(fixed.power_W, fixed.time_s))
+    tissue_C = float(tissue.peak_C(fixed.power_W, fixed.time_s))
+    within = skin_C <= limit_C and tissue_C <= HARD_STOP_C
+    fluence = fluence_per_J * fixed.power_W * fixed.time_s
+    return Setting(
+        feasible=within, power_W=fixed.power_W, time_s=fixed.time_s,
+        fluence_J_per_cm2=fluence, binding="protocol as given",
+        explanation=f"the protocol as given: {fixed.power_W:.3g} W for {_seconds(fixed.time_s)} "
+        f"per spot, no search",
+    )  # fmt: skip
+
+
+def _given_spots(length_mm: float, count: int) -> tuple[int, tuple[float, ...], float]:
+    spacing = length_mm / count
+    positions = tuple(-length_mm / 2 + (i + 0.5) * spacing for i in range(count))
+    return count, positions, spacing
+
+
+def _checked_binding(checks: list[SafetyCheck]) -> str:
+    """The limit a given protocol comes closest to (or exceeds): a failed forbidding
+    check first; temperatures by their headroom in kelvin, not a ratio of Celsius."""
+    blocked = [c for c in checks if c.severity == "block" and not c.passed]
+    if blocked:
+        return f"blocked: {blocked[0].name}"
+    exceeded = [c for c in checks if c.kind == "limit" and not c.passed]
+    if exceeded:
+        return f"exceeded: {exceeded[0].name}"
+    closest = binding_limit(checks)
+    if closest is None:
+        return "no limit checked"
+    if closest.unit == "C":
+        # among temperature limits of that severity, the one with the least headroom
+        same = [c for c in checks if c.kind == "limit" and c.unit == "C"
+                and c.severity == closest.severity]  # fmt: skip
+        closest = min(same, key=lambda c: c.limit - c.value)
+        headroom = closest.limit - closest.value
+        return f"{closest.name} ({headroom:.1f} K below its {closest.limit:g} C limit)"
+    return f"{closest.name} (at {100.0 * closest.margin:.0f} % of its limit)"
 
 
 def thermal_step(horizon_s: float) -> float:

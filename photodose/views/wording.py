@@ -15,23 +15,33 @@ DEPTH_CLAIM = 'Popular descriptions say near-infrared light "penetrates 2 to 7 c
 
 
 def headline(plan: Plan) -> str:
+    """The verdict in one or two sentences. The reporting band is named as the assumption
+    it is, in the headline itself: no source establishes a fluence window at a nerve."""
     window = plan.request.window
-    bounds = f"{number(window.lower_J_per_cm2)}-{number(window.upper_J_per_cm2)} J/cm²"
+    band = (f"the {number(window.lower_J_per_cm2)}-{number(window.upper_J_per_cm2)} J/cm² "
+            "reporting band (an assumption, not an established target for nerves)")  # fmt: skip
+    dose = f"{number(plan.nerve_fluence_J_per_cm2)} J/cm² at the nerve (mean over its cross-section"
+    interval = plan.nerve_uncertainty
+    if interval is not None:
+        dose += (f"; 90 % interval {number(interval.low_J_per_cm2)}-"
+                 f"{number(interval.high_J_per_cm2)} over what is unknown")  # fmt: skip
+    dose += ")"
     if plan.binding.startswith("blocked: "):
         return (
             f"Not feasible: a safety check that forbids treatment failed "
             f"({plan.binding.removeprefix('blocked: ')})."
         )
+    if plan.kind == "check":
+        limits = ("within every safety limit checked" if plan.feasible
+                  else f"a limit is passed ({plan.binding})")  # fmt: skip
+        return (f"Protocol as given: {dose}, {limits}; {plan.window_position} {band}.")
     if not plan.feasible:
         return (
-            f"Not feasible: no safe protocol puts the nerve in the {bounds} window. At best "
-            f"the nerve receives {number(plan.nerve_fluence_J_per_cm2)} J/cm²."
+            f"Not feasible: no safe setting reaches the aim "
+            f"({number(plan.aim_J_per_cm2)} J/cm²); at best {dose}, {plan.window_position} "
+            f"{band}."
         )
-    return (
-        f"Feasible: the nerve receives {number(plan.nerve_fluence_J_per_cm2)} J/cm² (mean over "
-        f"its cross-section), {plan.window_position} the {bounds} window, within every "
-        "safety limit checked."
-    )
+    return f"Within every safety limit checked: {dose}, {plan.window_position} {band}."
 
 
 def binding_in_words(plan: Plan) -> str:

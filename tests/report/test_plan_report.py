@@ -61,7 +61,8 @@ def test_feasible_report_holds_the_plans_numbers(feasible_plan: Plan, feasible_h
     assert number(feasible_plan.nerve_fluence_min_J_per_cm2) in text
     assert f"{feasible_plan.sessions_per_week} sessions/week x {feasible_plan.weeks} weeks" in text
     assert page.quantities["feasible"] == "True"
-    assert "Feasible:" in text
+    assert "Within every safety limit checked:" in text
+    assert "reporting band (an assumption, not an established target for nerves)" in text
     assert number(feasible_plan.request.device.average_power_W) in text
 
 
@@ -130,7 +131,8 @@ def test_infeasible_report_says_so(infeasible_plan: Plan, infeasible_html: str) 
     assert infeasible_plan.binding == "time per spot"
     page = read_report(infeasible_html)
     assert page.quantities["feasible"] == "False"
-    assert "Not feasible: no safe protocol puts the nerve in the 1-10 J/cm² window" in page.text
+    assert "Not feasible: no safe setting reaches the aim" in page.text
+    assert "1-10 J/cm² reporting band (an assumption" in page.text
     assert f"What limits this plan: {infeasible_plan.binding}" in page.text
     assert "The longest allowed time per spot (1,200 s) limits the dose" in page.text
     assert "These are the best safe settings found" in page.text
