@@ -24,7 +24,9 @@ from photodose.planning.verify import Verification
 from photodose.report.figures import fluence_depth_svg, temperature_svg
 from photodose.report.series import temperature_curves
 from photodose.report.tables import (
+    CheckLine,
     Row,
+    check_lines,
     device_rows,
     nerve_dose_rows,
     number,
@@ -36,12 +38,16 @@ from photodose.report.tables import (
     window_rows,
 )
 from photodose.report.wording import (
+    FINDING_PREFIX,
+    Verdict,
     binding_in_words,
     depth_claim_sentences,
     headline,
+    safety_verdict,
     verification_summary,
 )
 from photodose.safety.checks import SafetyCheck
+from photodose.safety.contraindications import screen
 from photodose.tissue.site import ASSUMPTION_MARK, Site, rests_on_assumption
 
 _ENVIRONMENT = jinja2.Environment(
@@ -54,15 +60,12 @@ _ENVIRONMENT = jinja2.Environment(
 _ENVIRONMENT.filters["number"] = number
 _ENVIRONMENT.globals["pretty_space"] = lambda text: re.sub(r"\s+", " ", text).strip()
 
-# The prefix a screening finding carries as a check (photodose.safety.contraindications).
-_FINDING_PREFIX = "contraindication: "
 
 
 @dataclass(frozen=True)
 class CheckRow:
     check: SafetyCheck
-    value: str
-    limit: str
+    line: CheckLine
     assumption: bool
 
 
@@ -113,6 +116,10 @@ class PlanView:
     axis_radius_mm: str
     checks: list[CheckRow]
     findings: list[CheckRow]
+    verdict: Verdict
+    screened: bool
+    screening_clear: bool
+    input_warnings: tuple[str, ...]
     assumptions: list[Flagged]
     sources: list[Flagged]
     verification: list[Row] | None
@@ -147,7 +154,10 @@ def _view(plan: Plan, verification: Verification | None) -> PlanView:
     device = request.device
     depths = penetration_depths(plan.details.light, plan.beam)
     curves = temperature_curves(plan)
-    checks = [_check_row(check) for check in plan.checks]
+    checks = [
+        CheckRow(check, line, rests_on_assumption(check.source) or rests_on_assumption(check.note))
+        for check, line in zip(plan.checks, check_lines(plan), strict=True)
+    ]
     return PlanView(
         site=site,
         title=f"{site.title} with {device.title}",
@@ -178,7 +188,11 @@ def _view(plan: Plan, verification: Verification | None) -> PlanView:
         depth_sentences=depth_claim_sentences(plan, depths),
         axis_radius_mm=number(depths.axis_radius_mm),
         checks=checks,
-        findings=[row for row in checks if row.check.name.startswith(_FINDING_PREFIX)],
+        findings=[row for row in checks if row.check.name.startswith(FINDING_PREFIX)],
+        verdict=safety_verdict(plan),
+        screened=plan.screened,
+        screening_clear=request.screening is not None and not screen(request.screening),
+        input_warnings=plan.input_warnings,
         assumptions=_assumptions(plan, site),
         sources=_sources(plan, site),
         verification=None if verification is None else verification_rows(verification),
@@ -210,16 +224,6 @@ def _depth_rows(plan: Plan, depths: PenetrationDepths) -> list[DepthRow]:
         else:
             rows.append(DepthRow(label, "not found", crossing.reason or ""))
     return rows
-
-
-def _check_row(check: SafetyCheck) -> CheckRow:
-    fact = check.unit == "fact"
-    return CheckRow(
-        check=check,
-        value="present" if fact else number(check.value),
-        limit="" if fact else number(check.limit),
-        assumption=rests_on_assumption(check.source) or rests_on_assumption(check.note),
-    )
 
 
 def _assumptions(plan: Plan, site: Site) -> list[Flagged]:

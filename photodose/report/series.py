@@ -36,7 +36,7 @@ def temperature_curves(plan: Plan) -> TemperatureCurves:
     times = np.append(response.time_s[steps], end_s) if end_s > 0.0 else response.time_s[:1]
     surface = ThermalResponse(response.time_s, response.baseline_C[:1], response.rise_per_W[:, :1])
     last_step = response.baseline_C + plan.power_W * response.rise_per_W[max(steps.sum() - 1, 0)]
-    depths = np.concatenate(([0.0], plan.details.heating["z_mm"].values))
+    depths = plan.details.response_depths_mm
     return TemperatureCurves(
         time_s=times,
         surface_C=surface.peak_C(plan.power_W, times),

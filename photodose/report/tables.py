@@ -45,30 +45,37 @@ def _yes(flag: bool) -> str:
 
 
 def patient_rows(plan: Plan) -> list[Row]:
+    """The patient's facts; a fact the user did not give says "default (not given)"."""
     request = plan.request
     patient = request.patient
-    return [
-        Row("Skin type (Fitzpatrick)", str(patient.skin_type)),
-        Row(
-            "Diabetic",
-            _yes(patient.diabetic),
-            note="perfusion scaled in the heat model" if patient.diabetic else "",
-        ),
-        Row(
-            "Insensate skin",
-            _yes(request.insensate),
-            note="stricter temperature limit" if request.insensate else "",
-        ),
-        Row(
-            "Subcutaneous fat",
-            "site default"
-            if patient.subcutaneous_fat_mm is None
-            else number(patient.subcutaneous_fat_mm),
-            "" if patient.subcutaneous_fat_mm is None else "mm",
-        ),
-        Row("Plantar atrophy", _yes(patient.plantar_atrophy)),
-        Row("Callus", number(patient.callus_mm), "mm"),
-    ]
+    defaulted = set(plan.defaulted_inputs)
+
+    def given(name: str, note: str = "") -> str:
+        if name in defaulted:
+            return "default (not given)" + (f"; {note}" if note else "")
+        return note
+
+    site = request.site.for_patient(patient)
+    fat = next((layer for layer in site.layers if layer.tissue == "subcutaneous_fat"), None)
+    rows = [
+        Row("Skin type (Fitzpatrick)", str(patient.skin_type), "", given("skin_type")),
+        Row("Diabetic", _yes(patient.diabetic), "", given(
+            "diabetic", "perfusion halved in the heat model" if patient.diabetic else "")),
+        Row("Insensate skin", _yes(request.insensate), "", given(
+            "insensate_feet", "stricter temperature limit" if request.insensate else "")),
+    ]  # fmt: skip
+    if fat is not None and not site.is_plantar:
+        rows.append(Row("Subcutaneous fat", number(fat.thickness_mm), "mm",
+                        given("subcutaneous_fat_mm", "site's typical value")
+                        if patient.subcutaneous_fat_mm is None else "measured"))  # fmt: skip
+    rows.append(Row("Nerve depth (centre)", number(site.nerve.depth_mm), "mm",
+                    "measured" if patient.nerve_depth_mm is not None
+                    else "site's typical value, moved with the layers"))  # fmt: skip
+    if site.region == "plantar_forefoot":
+        rows.append(Row("Plantar atrophy", _yes(patient.plantar_atrophy)))
+    if site.is_plantar:
+        rows.append(Row("Callus", number(patient.callus_mm), "mm"))
+    return rows
 
 
 def device_rows(plan: Plan) -> list[Row]:
@@ -280,46 +287,58 @@ def nerve_dose_rows(plan: Plan) -> list[Row]:
 
 def temperature_rows(plan: Plan, curves: TemperatureCurves) -> list[Row]:
     kind = "insensate" if plan.request.insensate else "sensate"
+    margin = plan.temperature_limit_C - plan.planning_limit_C
+    start = "measured" if plan.skin_start_measured else "model's resting value"
     return [
         Row(
             "Hottest skin on the beam axis",
-            number(plan.peak_skin_temperature_C),
+            f"{plan.peak_skin_temperature_C:.1f}",
             "°C",
-            f"skin face and skin layers; limit {number(plan.temperature_limit_C)} °C ({kind} skin)",
+            f"rise {plan.skin_rise_K:.1f} K from {plan.skin_start_C:.1f} °C ({start})"
+            + ("; sits at the limit" if plan.at_limit else ""),
             "peak_skin_temperature_C",
             plan.peak_skin_temperature_C,
         ),
         Row(
             "Skin temperature limit",
-            number(plan.temperature_limit_C),
+            f"{plan.temperature_limit_C:.0f}",
             "°C",
-            f"{kind} skin",
+            f"{kind} skin" + (f"; planned {margin:.1f} K below it" if margin > 0 else ""),
             "temperature_limit_C",
             plan.temperature_limit_C,
         ),
         Row(
-            "Hottest tissue anywhere on the beam axis",
-            number(plan.peak_tissue_temperature_C),
+            "Hottest heated tissue on the beam axis",
+            f"{plan.peak_tissue_temperature_C:.1f}",
             "°C",
-            f"deep tissue rests near 37 °C; hard stop {number(HARD_STOP_C)} °C",
+            f"{plan.peak_tissue_depth_mm:.1f} mm deep; largest rise {plan.tissue_rise_K:.1f} K "
+            f"at {plan.tissue_rise_depth_mm:.1f} mm; hard stop {number(HARD_STOP_C)} °C",
             "peak_tissue_temperature_C",
             plan.peak_tissue_temperature_C,
         ),
         Row(
             "Skin surface, start → end of the spot",
-            f"{number(curves.surface_C[0])} → {number(curves.surface_C[-1])}",
+            f"{curves.surface_C[0]:.1f} → {curves.surface_C[-1]:.1f}",
             "°C",
             "beam centre",
         ),
+        Row("Skin boundary (model choice)", plan.skin_boundary or "-", ""),
         Row(
             "Arrhenius damage integral",
-            number(plan.damage_omega),
+            clinical_small(plan.damage_omega),
             "",
-            "Omega = 1 is the burn threshold",
+            "1 is the burn threshold",
             "damage_omega",
             plan.damage_omega,
         ),
     ]
+
+
+def clinical_small(value: float) -> str:
+    """A tiny dimensionless figure for people: '< 0.001' rather than 5.88e-06."""
+    if value < 1e-3:
+        return "< 0.001"
+    return number(value, 2)
 
 
 def verification_rows(check: Verification) -> list[Row]:
@@ -365,3 +384,40 @@ def verification_rows(check: Verification) -> list[Row]:
             "in the window" if check.in_window else "NOT in the window",
         ),
     ]
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """A safety check as the table shows it: its status in words, never a bare yes/no."""
+
+    name: str
+    status: str
+    value: str
+    limit: str
+    note: str
+    source: str
+    severity: str
+
+
+def check_lines(plan: Plan) -> list[CheckLine]:
+    lines = []
+    for check in plan.checks:
+        fact = check.unit == "fact"
+        unit = "" if not check.unit or fact else f" {_unit(check.unit)}"
+        shown = clinical_small if not check.unit else number
+        lines.append(CheckLine(
+            name=check.name.removeprefix("contraindication: "),
+            status=check.status,
+            value="present" if fact else f"{shown(check.value)}{unit}",
+            limit="" if fact else f"{number(check.limit)}{unit}",
+            note=check.note,
+            source=check.source,
+            severity=check.severity,
+        ))  # fmt: skip
+    return lines
+
+
+def _unit(unit: str) -> str:
+    """One unit style for people: °C, J/cm², mW/cm²."""
+    styles = {"C": "°C", "J/cm^2": "J/cm²", "mW/cm^2": "mW/cm²", "W/cm^2": "W/cm²"}
+    return styles.get(unit, unit)
