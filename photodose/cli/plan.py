@@ -13,10 +13,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from photodose.cli import UserError
+from photodose.cli import fail
 from photodose.devices.library import load_device
 from photodose.dose.window import DoseWindow
-from photodose.errors import BadInputError
+from photodose.errors import BadInputError, InvalidSpecError
 from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
 from photodose.planning.light import transport_beam
 from photodose.planning.request import default_thermal
@@ -40,6 +40,7 @@ from photodose.report.wording import (
     verification_summary,
 )
 from photodose.safety.contraindications import PhotosensitisingDrugClass, ScreeningInput
+from photodose.specs import describe_error
 from photodose.thermal.conditions import ContactProbe
 from photodose.tissue.library import load_site
 from photodose.tissue.patient import Patient
@@ -257,17 +258,16 @@ def plan_command(
         options=options,
     )
     if verify and photons < 1:
-        raise ValueError(f"photons = {photons}: must be at least 1")
+        raise BadInputError("--photons", photons, "must be at least 1")
     report_path = report or free_report_path(REPORT_DIR, request.site.name, request.device.name)
     for target in (report_path, pdf):
         if target is not None and target.exists() and not overwrite:
-            raise UserError(f"report = {str(target)!r}: the file exists; give another path or "
-                            "--overwrite")  # fmt: skip
+            fail(f"report = {str(target)!r}: the file exists; give another path or --overwrite")
     if report_path.suffix.lower() not in (".html", ".htm", ".pdf"):
-        raise UserError(f"report = {str(report_path)!r}: give a .html or .pdf path")
+        fail(f"report = {str(report_path)!r}: give a .html or .pdf path")
     if report_path.suffix.lower() == ".pdf" and find_chromium() is None:
-        raise UserError(f"report = {str(report_path)!r}: a PDF needs Chromium, none found on "
-                        "PATH (apt-get install chromium); give a .html path instead")  # fmt: skip
+        fail(f"report = {str(report_path)!r}: a PDF needs Chromium, none found on PATH "
+             "(apt-get install chromium); give a .html path instead")  # fmt: skip
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
@@ -294,7 +294,7 @@ def _pdf(result: Plan, path: Path, check: Verification | None) -> Path:
     try:
         return write_plan_pdf(result, path, verification=check)
     except (RuntimeError, FileNotFoundError) as error:
-        raise UserError(str(error)) from None
+        fail(str(error))
 
 
 def free_report_path(folder: Path, site: str, device: str, suffix: str = ".html") -> Path:
@@ -387,32 +387,21 @@ def _parse_window(text: str) -> DoseWindow:
     try:
         lower, upper = (float(part) for part in parts)
     except ValueError:
-        raise ValueError(f"window = {text!r}: expected LOWER:UPPER in J/cm^2, e.g. 1:10") from None
+        raise BadInputError(
+            "window", repr(text), "expected LOWER:UPPER in J/cm^2, e.g. 1:10"
+        ) from None
     return _one_line(
         lambda: DoseWindow(lower_J_per_cm2=lower, upper_J_per_cm2=upper), f"window = {text!r}"
     )
 
 
 def _one_line(build: Callable[[], T], where: str = "") -> T:
-    """Call `build`; a validation error or a multi-line ValueError becomes a ValueError of
-    one line, which `photodose.cli.main` prints as `error: ...` with exit status 2."""
-    prefix = f"{where}: " if where else ""
+    """Call `build`; a validation error becomes an InvalidSpecError of one line saying
+    where it happened, which `photodose.cli.main` prints as `error: ...` (exit status 2)."""
     try:
         return build()
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            field = ".".join(str(part) for part in item["loc"])
-            message = item["msg"].removeprefix("Value error, ")
-            if field and not isinstance(item.get("input"), dict):
-                problems.append(f"{field} = {item.get('input')!r}: {message}")
-            else:
-                problems.append(message)
-        raise ValueError(prefix + "; ".join(problems)) from None
-    except ValueError as error:
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        text = "; ".join(lines).replace(":; ", ": ").replace("Value error, ", "")
-        raise ValueError(prefix + text) from None
+        raise InvalidSpecError(describe_error(error, where, one_line=True)) from None
 
 
 def _print_plan(console: Console, plan: Plan, check: Verification | None) -> None:

@@ -12,6 +12,7 @@ from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
 from photodose.report.tables import number
 from photodose.safety.checks import SafetyCheck
+from photodose.units import MM_PER_CM
 
 # The prefix a screening finding carries as a check (photodose.safety.contraindications).
 FINDING_PREFIX = "contraindication: "
@@ -195,7 +196,7 @@ def depth_claim_sentences(plan: Plan, depths: PenetrationDepths) -> list[str]:
 
 
 def _cm(depth_mm: float | None) -> str:
-    return "-" if depth_mm is None else f"{depth_mm / 10.0:.2g} cm"
+    return "-" if depth_mm is None else f"{depth_mm / MM_PER_CM:.2g} cm"
 
 
 def verification_summary(check: Verification) -> str:

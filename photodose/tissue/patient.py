@@ -179,9 +179,8 @@ class Patient(Spec):
             )
         except ValidationError as error:
             raise BadInputError(
-                f"patient at site {site.name!r}", self.model_dump(exclude_defaults=True),
-                "cannot be applied", reason="; ".join(describe_error(error).splitlines()),
-            ) from error  # fmt: skip
+                "site adapted to the patient", site.name, describe_error(error, one_line=True)
+            ) from error
         holder = adapted.nerve_layer()
         if holder.tissue in IMPOSSIBLE_NERVE_TISSUES:
             warnings.append(
