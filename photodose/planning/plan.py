@@ -16,6 +16,7 @@ from photodose.devices.library import load_device
 from photodose.dose.depth import penetration_depths
 from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
 from photodose.dose.spectral import cco_weight
+from photodose.planning.led_pattern import LedPattern, led_pattern
 from photodose.planning.light import (
     LED_ARRAY_BEAM_NOTE,
     emission_samples,
@@ -48,7 +49,7 @@ AT_LIMIT_K = 0.05
 MAX_THERMAL_STEP_S = 15.0
 # The skin limits (docs/safety.md) apply to these layers and the skin face; every other
 # tissue on the beam axis is held below the hard stop.
-SKIN_TISSUES = frozenset({"epidermis", "dermis", "plantar_skin"})
+SKIN_TISSUES = frozenset({"stratum_corneum", "epidermis", "dermis", "plantar_skin"})
 EVIDENCE_NOTE = (
     "photodose reports the dose a protocol delivers, not a benefit: controlled trials of "
     "infrared therapy for neuropathy are mixed (Lavery 2008, Clifft 2005 and Zinman 2004 "
@@ -120,6 +121,9 @@ class Plan(Spec):
     """Measured values outside typical ranges, impossible anatomy: shown with the plan."""
     screened: bool = False
     """Whether contraindication screening facts were given."""
+    led_pattern: LedPattern | None = None
+    """An LED pad's pattern: irradiance, nerve fluence and skin temperature under a diode
+    and between diodes (sum of single-LED fields; photodose.planning.led_pattern)."""
     damage_omega: float
     depth_10pct_mm: float | None
     depth_1pct_mm: float | None
@@ -246,6 +250,14 @@ def plan_request(request: PlanRequest) -> Plan:
     spots, positions, spacing = _spots(request.treatment_length_mm, dose, beam)
     checks = _checks(request, device, beam, setting, peak_skin_C, peak_C, omega)
     penetration = penetration_depths(light, beam)
+    pattern = None
+    if device.led_array is not None:
+        pattern = led_pattern(
+            site, device, skin_type, power_fraction=setting.power_W / rated,
+            time_s=max(setting.time_s, 1.0), conditions=request.thermal_conditions,
+            skin_start_C=float(skin.baseline_C[0]),
+        )  # fmt: skip
+    peak_irradiance, mean_irradiance = _irradiance(device, setting, dose)
     at_limit = setting.binding == "skin temperature" or peak_skin_C >= limit - AT_LIMIT_K
     notes = _notes(request, device, setting, spots, dose)
     if at_limit:
@@ -275,16 +287,17 @@ def plan_request(request: PlanRequest) -> Plan:
         session_duration_s=spots * setting.time_s,
         sessions_per_week=request.sessions_per_week,
         weeks=request.weeks,
-        peak_irradiance_mW_per_cm2=dose.peak_irradiance_mW_per_cm2,
-        mean_irradiance_mW_per_cm2=dose.mean_irradiance_mW_per_cm2,
-        surface_dose_J_per_cm2=dose.surface_dose_J_per_cm2,
+        peak_irradiance_mW_per_cm2=peak_irradiance,
+        mean_irradiance_mW_per_cm2=mean_irradiance,
+        surface_dose_J_per_cm2=peak_irradiance * setting.time_s / 1000.0,
         energy_per_spot_J=dose.energy_per_point_J,
         nerve_depth_mm=site.nerve.depth_mm,
         nerve_diameter_mm=site.nerve.diameter_mm,
         nerve_fluence_J_per_cm2=dose.target_fluence_J_per_cm2,
         nerve_fluence_min_J_per_cm2=dose.target_fluence_min_J_per_cm2,
         nerve_fluence_rate_mW_per_cm2=dose.target_fluence_rate_mW_per_cm2,
-        fraction_of_surface_irradiance=dose.fraction_of_surface_irradiance,
+        fraction_of_surface_irradiance=dose.target_fluence_rate_mW_per_cm2 / peak_irradiance
+        if peak_irradiance > 0 else 0.0,
         nerve_length_in_window_mm=dose.nerve_length_in_window_mm,
         window_position=dose.window_class.position,
         cco_weighted_fluence_J_per_cm2=_cco_fluence(wavelengths, weights, dose),
@@ -303,6 +316,7 @@ def plan_request(request: PlanRequest) -> Plan:
         defaulted_inputs=_defaulted(request, site),
         input_warnings=adapted.warnings,
         screened=request.screened,
+        led_pattern=pattern,
         damage_omega=omega,
         depth_10pct_mm=penetration.depth_mm(0.1),
         depth_1pct_mm=penetration.depth_mm(0.01),
@@ -314,6 +328,16 @@ def plan_request(request: PlanRequest) -> Plan:
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose,
                                   response_depths_mm=depths)  # fmt: skip
     return result
+
+
+def _irradiance(device: Device, setting: Setting, dose: NerveDose) -> tuple[float, float]:
+    """Peak and mean irradiance at the skin, mW/cm^2: an LED pad's from the device model
+    (the peak is under a diode; the transport's flat disc carries only the mean)."""
+    if device.led_array is None:
+        return dose.peak_irradiance_mW_per_cm2, dose.mean_irradiance_mW_per_cm2
+    fraction = setting.power_W / device.average_power_W
+    return (device.peak_irradiance_mW_per_cm2() * fraction,
+            device.mean_irradiance_mW_per_cm2() * fraction)  # fmt: skip
 
 
 def thermal_step(horizon_s: float) -> float:

@@ -50,11 +50,13 @@ PLANTAR_ATROPHY_RATIO: float = sum(PLANTAR_SOFT_TISSUE_NEUROPATHY_MM) / sum(
 
 # ASSUMPTION (not verified against a measurement): plantar callus adds 1-3 mm of
 # hyperkeratotic stratum corneum at pressure sites (project notes, anatomy.md, [M]);
-# modelled as an extra plantar-skin layer, accepted up to 5 mm.
+# modelled as a layer of its own tissue (photodose.optics preset "stratum_corneum": no
+# melanin, no blood), not as pigmented skin, accepted up to 5 mm.
 CALLUS_MAX_MM: float = 5.0
 CALLUS_SOURCE = (
     "ASSUMPTION: callus of 1-3 mm hyperkeratotic stratum corneum at plantar pressure "
-    "sites (typical literature value, not verified); accepted 0.05-5 mm"
+    "sites (typical literature value, not verified); accepted 0.05-5 mm; optics of "
+    "unpigmented, bloodless stratum corneum (no measured callus optics found)"
 )
 
 # Tissues under which the soft tissue measured by the Mansoura study ends.
@@ -270,7 +272,7 @@ def _moved_depth(site: Site, thicknesses: list[float]) -> float:
 def _callus_layer(thickness_mm: float) -> SiteLayer:
     return SiteLayer(
         name="callus",
-        tissue="plantar_skin",
+        tissue="stratum_corneum",
         thickness_mm=thickness_mm,
         thickness_range_mm=(0.05, CALLUS_MAX_MM),
         source=CALLUS_SOURCE,

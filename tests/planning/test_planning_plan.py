@@ -255,3 +255,21 @@ def test_the_skin_boundary_is_stated() -> None:
     assert contact.skin_boundary.startswith("contact applicator")
     # a 25 C applicator draws heat from the skin: cooler than bare skin in air
     assert contact.peak_skin_temperature_C < air.peak_skin_temperature_C
+
+
+def test_an_led_pads_peak_irradiance_is_the_device_models(plans: dict[str, Plan]) -> None:
+    p = plans["forefoot-led-pad"]
+    device = p.request.device
+    assert p.peak_irradiance_mW_per_cm2 == pytest.approx(device.peak_irradiance_mW_per_cm2())
+    assert p.mean_irradiance_mW_per_cm2 == pytest.approx(device.mean_irradiance_mW_per_cm2())
+    pattern = p.led_pattern
+    assert pattern is not None and pattern.emitters == 60
+    assert pattern.under_irradiance_mW_per_cm2 == pytest.approx(p.peak_irradiance_mW_per_cm2)
+    assert pattern.between_irradiance_mW_per_cm2 < pattern.under_irradiance_mW_per_cm2
+    # at 7.5 mm the diodes' fields have merged: under and between differ by < 20 %, and the
+    # pad-average dose the search used lies between them within 10 %
+    under, between = pattern.under_nerve_fluence_J_per_cm2, pattern.between_nerve_fluence_J_per_cm2
+    assert abs(under - between) < 0.2 * max(under, between)
+    assert min(under, between) * 0.9 < p.nerve_fluence_J_per_cm2 < max(under, between) * 1.1
+    assert pattern.under_skin_C >= pattern.between_skin_C
+    assert pattern.under_skin_C > p.skin_start_C
