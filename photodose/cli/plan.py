@@ -26,6 +26,8 @@ from photodose.report.series import temperature_curves
 from photodose.report.tables import (
     Row,
     check_lines,
+    clinical_text,
+    led_pattern_rows,
     nerve_dose_rows,
     protocol_rows,
     skin_dose_rows,
@@ -416,15 +418,18 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
     style = {"stop": "bold red", "caution": "bold yellow", "clear": "bold green"}[
         safety_verdict(plan).level
     ]
-    console.print(f"[{style}]{escape(headline(plan))}[/{style}]")
-    console.print(f"binding constraint: [bold]{escape(plan.binding)}[/bold]")
+    console.print(f"[{style}]{escape(clinical_text(headline(plan)))}[/{style}]")
+    console.print(f"binding constraint: [bold]{escape(clinical_text(plan.binding))}[/bold]")
     gloss = binding_in_words(plan)
     if gloss:
-        console.print(escape(gloss))
-    console.print(f"why: {escape(plan.explanation)}")
+        console.print(escape(clinical_text(gloss)))
+    console.print(f"why: {escape(clinical_text(plan.explanation))}")
     console.print(_table("Protocol", protocol_rows(plan)))
     console.print(_table("Dose at the skin", skin_dose_rows(plan)))
     console.print(_table("Dose at the nerve", nerve_dose_rows(plan)))
+    pattern = led_pattern_rows(plan)
+    if pattern:
+        console.print(_table("LED pad: under a diode and between diodes", pattern))
     console.print(_table("Temperature", temperature_rows(plan, temperature_curves(plan))))
     table = Table(title="Safety checks")
     for column in ("check", "status", "value", "limit", "why it matters"):

@@ -27,6 +27,7 @@ from photodose.report.tables import (
     CheckLine,
     Row,
     check_lines,
+    clinical_text,
     device_rows,
     nerve_dose_rows,
     number,
@@ -58,6 +59,7 @@ _ENVIRONMENT = jinja2.Environment(
     lstrip_blocks=True,
 )
 _ENVIRONMENT.filters["number"] = number
+_ENVIRONMENT.filters["clinical"] = clinical_text
 _ENVIRONMENT.globals["pretty_space"] = lambda text: re.sub(r"\s+", " ", text).strip()
 
 

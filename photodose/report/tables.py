@@ -5,6 +5,7 @@ the same way. Presentation only: values come from the plan and its fields."""
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from photodose.planning.plan import Plan
@@ -25,6 +26,22 @@ def number(value: float | None, digits: int = 3) -> str:
     if magnitude < 1.0e-3:
         return f"{value:.{digits - 1}e}"
     return f"{value:.{digits}g}"
+
+
+_LONG_DECIMAL = re.compile(r"(?<![\w./])(\d+\.\d{4,})(?![\w/.])")
+_CELSIUS = re.compile(r"(?<=\d) C\b")
+_UNITS = (
+    ("mW/cm^2", "mW/cm²"), ("J/cm^2", "J/cm²"), ("W/cm^2", "W/cm²"), ("W/(m^2 K)", "W/(m²·K)")
+)  # fmt: skip
+
+
+def clinical_text(text: str) -> str:
+    """One unit style (mW/cm², J/cm², °C) and no long decimals in sentences a clinician
+    reads (a DOI such as 10.3389/... is left alone)."""
+    for plain, pretty in _UNITS:
+        text = text.replace(plain, pretty)
+    text = _CELSIUS.sub(" °C", text)
+    return _LONG_DECIMAL.sub(lambda m: f"{float(m.group(1)):.3g}", text)
 
 
 @dataclass(frozen=True)
@@ -122,7 +139,7 @@ def protocol_rows(plan: Plan) -> list[Row]:
         ),
         Row(
             "Time per spot",
-            number(plan.time_per_spot_s),
+            seconds(plan.time_per_spot_s),
             "s",
             _minutes(plan.time_per_spot_s),
             "time_per_spot_s",
@@ -133,16 +150,17 @@ def protocol_rows(plan: Plan) -> list[Row]:
             str(plan.spots),
             "",
             f"along {number(request.treatment_length_mm)} mm of nerve, "
-            f"{number(plan.spot_spacing_mm)} mm apart",
+            f"{number(plan.spot_spacing_mm)} mm apart"
+            if plan.spots > 1
+            else f"one spot covers the {number(request.treatment_length_mm)} mm of nerve",
             "spots",
             plan.spots,
         ),
-        Row(
-            "Spot centres along the nerve", positions, "mm", "from the middle of the treated length"
-        ),
+        *([Row("Spot centres along the nerve", positions, "mm",
+               "from the middle of the treated length")] if plan.spots > 1 else []),  # fmt: skip
         Row(
             "Session duration",
-            number(plan.session_duration_s),
+            seconds(plan.session_duration_s),
             "s",
             _minutes(plan.session_duration_s) + " of light (spots x time)",
             "session_duration_s",
@@ -159,9 +177,16 @@ def protocol_rows(plan: Plan) -> list[Row]:
     ]
 
 
-def _minutes(seconds: float) -> str:
-    minutes, rest = divmod(round(seconds), 60)
+def _minutes(duration_s: float) -> str:
+    minutes, rest = divmod(round(duration_s), 60)
     return f"{minutes} min {rest:02d} s"
+
+
+def seconds(duration_s: float) -> str:
+    """A time a clinician sets on a device: whole seconds (tenths below 10 s)."""
+    if duration_s < 10.0:
+        return f"{duration_s:.1f}"
+    return f"{round(duration_s):,}"
 
 
 def window_rows(plan: Plan) -> list[Row]:
@@ -256,10 +281,13 @@ def nerve_dose_rows(plan: Plan) -> list[Row]:
             plan.nerve_fluence_rate_mW_per_cm2,
         ),
         Row(
-            "Fraction of the surface irradiance reaching the nerve",
-            number(100.0 * plan.fraction_of_surface_irradiance),
+            "Fluence rate at the nerve as a share of the peak skin irradiance",
+            f"{100.0 * plan.fraction_of_surface_irradiance:.0f}",
             "%",
-            "nerve fluence rate / peak irradiance",
+            "above 100 % under a broad beam: light scattered back from deeper tissue "
+            "adds to the light coming in (build-up)"
+            if plan.fraction_of_surface_irradiance > 1.0
+            else "the rest is absorbed or scattered away on the way",
             "fraction_of_surface_irradiance",
             plan.fraction_of_surface_irradiance,
         ),
@@ -272,13 +300,14 @@ def nerve_dose_rows(plan: Plan) -> list[Row]:
             plan.nerve_length_in_window_mm,
         ),
         Row(
-            "CCO-weighted fluence at the nerve",
+            "Fluence at the nerve weighted by CCO absorption",
             "not available" if cco is None else number(cco),
             "" if cco is None else "J/cm²",
-            "emission outside the 650-950 nm action spectrum"
+            "emission outside the 650-950 nm table of the CCO absorption spectrum"
             if cco is None
-            else "weighted by the cytochrome c oxidase action spectrum (1 at its maximum); "
-            "for comparing wavelengths, not a dose with evidence behind it",
+            else "weighted by the absorption spectrum of cytochrome c oxidase (1 at its "
+            "maximum), not an action spectrum: for comparing wavelengths, not a dose with "
+            "evidence behind it",
             "cco_weighted_fluence_J_per_cm2" if cco is not None else "",
             cco,
         ),
@@ -339,6 +368,28 @@ def clinical_small(value: float) -> str:
     if value < 1e-3:
         return "< 0.001"
     return number(value, 2)
+
+
+def led_pattern_rows(plan: Plan) -> list[Row]:
+    """An LED pad under a diode and between diodes (empty for a laser)."""
+    pattern = plan.led_pattern
+    if pattern is None:
+        return []
+    where = (f"diode at ({pattern.under_xy_mm[0]:+.0f}, {pattern.under_xy_mm[1]:+.0f}) mm; "
+             f"between: ({pattern.between_xy_mm[0]:+.0f}, {pattern.between_xy_mm[1]:+.0f}) mm")
+    return [
+        Row("Irradiance under a diode / between diodes",
+            f"{number(pattern.under_irradiance_mW_per_cm2)} / "
+            f"{number(pattern.between_irradiance_mW_per_cm2)}", "mW/cm²", where),
+        Row("Fluence at the nerve under a diode / between diodes",
+            f"{number(pattern.under_nerve_fluence_J_per_cm2)} / "
+            f"{number(pattern.between_nerve_fluence_J_per_cm2)}", "J/cm²",
+            "sum of the single-LED fields at the nerve's depth; the plan's dose is the "
+            "pad average"),
+        Row("Skin temperature under a diode / between diodes",
+            f"{pattern.under_skin_C:.1f} / {pattern.between_skin_C:.1f}", "°C",
+            f"end of the spot; {pattern.emitters} LEDs summed"),
+    ]  # fmt: skip
 
 
 def verification_rows(check: Verification) -> list[Row]:
@@ -410,7 +461,7 @@ def check_lines(plan: Plan) -> list[CheckLine]:
             status=check.status,
             value="present" if fact else f"{shown(check.value)}{unit}",
             limit="" if fact else f"{number(check.limit)}{unit}",
-            note=check.note,
+            note=clinical_text(check.note),
             source=check.source,
             severity=check.severity,
         ))  # fmt: skip

@@ -94,7 +94,8 @@ def test_report_keeps_skin_and_nerve_doses_apart(feasible_plan: Plan, feasible_h
     assert "Fluence at the nerve, mean over its cross-section" in text
     assert "Fluence at the nerve, minimum over its cross-section" in text
     cco = feasible_plan.cco_weighted_fluence_J_per_cm2
-    assert cco is not None and f"CCO-weighted fluence at the nerve {number(cco)} J/cm²" in text
+    assert cco is not None
+    assert f"Fluence at the nerve weighted by CCO absorption {number(cco)} J/cm²" in text
 
 
 def test_report_flags_every_assumption(feasible_plan: Plan, feasible_html: str) -> None:
@@ -250,7 +251,7 @@ def test_depths_beyond_the_model_are_said_so() -> None:
     assert "the 1 % depth lies deeper" in text
     cco = led.cco_weighted_fluence_J_per_cm2
     shown = "not available" if cco is None else f"{number(cco)} J/cm²"
-    assert f"CCO-weighted fluence at the nerve {shown}" in text
+    assert f"Fluence at the nerve weighted by CCO absorption {shown}" in text
 
 
 def test_a_blocking_contraindication_is_the_verdict() -> None:
@@ -270,3 +271,48 @@ def test_a_blocking_contraindication_is_the_verdict() -> None:
             rule = check.name.removeprefix("contraindication: ")
             assert f"{check.status} {rule}" in screening
             assert squeeze(check.note) in screening
+
+
+def _visible_text(html: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: object) -> None:
+            self.hidden += tag in ("style", "svg")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.hidden -= tag in ("style", "svg")
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(html)
+    return " ".join(parser.parts)
+
+
+@pytest.mark.parametrize(
+    ("site", "device"),
+    [("plantar-forefoot", "890nm-led-pad"), ("medial-ankle-tibial", "808nm-laser-probe")],
+)
+def test_the_report_reads_as_clinical_text(site: str, device: str) -> None:
+    """No code identifiers, one unit style, no long decimals, one spot not 'spaced'."""
+    import re
+
+    p = plan(site, device)
+    text = _visible_text(render_plan_html(p))
+    assert re.findall(r"\b[a-z]+_[a-z_]+\b", text) == []
+    assert "J/cm^2" not in text and "mW/cm^2" not in text
+    assert re.findall(r"\d C\b", text) == []
+    # no number carries more than 4 significant digits (DOIs such as 10.3389/... aside)
+    decimals = re.findall(r"(?<![\w./])(\d+\.\d+)(?![\w/.])", text)
+    assert [d for d in decimals if len(d.replace(".", "").lstrip("0")) > 4] == []
+    if p.spots == 1:
+        assert "mm apart" not in text
+    assert "absorption spectrum of cytochrome c oxidase" in text
