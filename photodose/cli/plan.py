@@ -5,88 +5,53 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar, get_args
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import BaseModel, ValidationError
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from photodose.cli import fail
-from photodose.devices.library import load_device
-from photodose.dose.window import DoseWindow
-from photodose.errors import BadInputError, InvalidSpecError
-from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
-from photodose.planning.light import transport_beam
-from photodose.planning.request import default_thermal
-from photodose.report import write_plan_pdf, write_plan_report
-from photodose.report.pdf import find_chromium
-from photodose.report.series import temperature_curves
-from photodose.report.tables import (
-    Row,
-    check_lines,
-    clinical_text,
-    led_pattern_rows,
-    nerve_dose_rows,
-    protocol_rows,
-    skin_dose_rows,
-    temperature_rows,
-    verification_rows,
-)
-from photodose.report.wording import (
-    binding_in_words,
-    headline,
-    patient_summary,
-    safety_verdict,
-    verification_summary,
-)
-from photodose.safety.contraindications import PhotosensitisingDrugClass, ScreeningInput
-from photodose.specs import describe_error
-from photodose.thermal.conditions import ContactProbe
-from photodose.tissue.library import load_site
-from photodose.tissue.patient import Patient
+if TYPE_CHECKING:  # the library is imported inside the commands: --help stays fast
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.dose.window import DoseWindow
+    from photodose.planning import Plan, PlanRequest, Verification
+    from photodose.safety.contraindications import ScreeningInput
+    from photodose.views.rows import Row
 
 REPORT_DIR = Path("out")
 T = TypeVar("T")
 
-
-def _api_default(model: type[BaseModel], field: str) -> Any:
-    """The Python API's default for a field: the one source of every CLI default."""
-    return model.model_fields[field].default
-
-
-def _shown(model: type[BaseModel], field: str, unit: str = "") -> str:
-    value = _api_default(model, field)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return f"{value:g}{unit}" if isinstance(value, float) else f"{value}{unit}"
-
-
-# CLI option -> (spec, field) whose default the option falls back to when not given. The
-# CLI passes only what the user gave, so every default is the API's (tests check it).
-API_DEFAULTS: dict[str, tuple[type[BaseModel], str]] = {
-    "skin_type": (Patient, "skin_type"),
-    "fat_mm": (Patient, "subcutaneous_fat_mm"),
-    "diabetic": (Patient, "diabetic"),
-    "insensate": (Patient, "insensate_feet"),
-    "atrophy": (Patient, "plantar_atrophy"),
-    "callus_mm": (Patient, "callus_mm"),
-    "nerve_depth_mm": (Patient, "nerve_depth_mm"),
-    "aim": (PlanRequest, "aim_J_per_cm2"),
-    "max_time_per_spot": (PlanRequest, "max_time_per_spot_s"),
-    "length_mm": (PlanRequest, "treatment_length_mm"),
-    "sessions_per_week": (PlanRequest, "sessions_per_week"),
-    "weeks": (PlanRequest, "weeks"),
-    "margin_k": (PlanRequest, "temperature_margin_K"),
-    "skin_start_c": (PlanRequest, "skin_start_C"),
+# CLI option -> (spec, field) of the Python API whose default applies when the option is
+# not given: the CLI passes only what the user gave, so every default is the API's. The
+# help texts state these defaults in words; tests check each against the API.
+API_DEFAULTS: dict[str, tuple[str, str]] = {
+    "skin_type": ("Patient", "skin_type"),
+    "fat_mm": ("Patient", "subcutaneous_fat_mm"),
+    "diabetic": ("Patient", "diabetic"),
+    "insensate": ("Patient", "insensate_feet"),
+    "atrophy": ("Patient", "plantar_atrophy"),
+    "callus_mm": ("Patient", "callus_mm"),
+    "nerve_depth_mm": ("Patient", "nerve_depth_mm"),
+    "aim": ("PlanRequest", "aim_J_per_cm2"),
+    "max_time_per_spot": ("PlanRequest", "max_time_per_spot_s"),
+    "length_mm": ("PlanRequest", "treatment_length_mm"),
+    "sessions_per_week": ("PlanRequest", "sessions_per_week"),
+    "weeks": ("PlanRequest", "weeks"),
+    "margin_k": ("PlanRequest", "temperature_margin_K"),
+    "skin_start_c": ("PlanRequest", "skin_start_C"),
 }
-# Screening flags: CLI spelling -> ScreeningInput field (every boolean fact it knows).
-SCREENING_FLAGS: dict[str, str] = {
-    name.replace("_", "-"): name
-    for name, field in ScreeningInput.model_fields.items()
-    if field.annotation is bool and name != "insensate_skin"
-}
+# Screening flags for --screen: CLI spelling of every boolean fact of ScreeningInput
+# (a test checks the list against the spec).
+SCREENING_FACTS: tuple[str, ...] = (
+    "pregnant", "abdomen-pelvis-or-low-back-in-field", "malignancy-in-or-near-field",
+    "eyes-in-field", "thyroid-in-field", "recent-photosensitiser", "active-bleeding-in-field",
+    "implanted-electronic-device-in-field", "tattoo-in-field", "peripheral-arterial-disease",
+    "open-wound-in-field", "open-epiphyses-in-field", "photosensitive-epilepsy",
+)  # fmt: skip
+DRUG_CLASSES = (
+    "tetracyclines, fluoroquinolones_and_quinolones, thiazide_diuretics, amiodarone, "
+    "phenothiazines, nsaids_propionic_or_oxicam, voriconazole, vemurafenib, psoralens, other"
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -100,8 +65,7 @@ def plan_command(
     ],
     skin_type: Annotated[
         int | None,
-        typer.Option(help=f"Fitzpatrick skin type 1-6 (not given: {_shown(Patient, 'skin_type')}, "
-                     "marked as defaulted)"),
+        typer.Option(help="Fitzpatrick skin type 1-6 (not given: 2, marked as defaulted)"),
     ] = None,
     fat_mm: Annotated[
         float | None,
@@ -116,8 +80,8 @@ def plan_command(
     diabetic: Annotated[
         bool | None,
         typer.Option("--diabetic/--not-diabetic",
-                     help="halves perfusion in the heat model (not given: "
-                     f"{_shown(Patient, 'diabetic')}, marked as defaulted)"),
+                     help="halves perfusion in the heat model (not given: not diabetic, "
+                     "marked as defaulted)"),
     ] = None,
     insensate: Annotated[
         bool | None,
@@ -136,9 +100,8 @@ def plan_command(
     ] = None,
     window: Annotated[
         str | None,
-        typer.Option(help="target fluence window at the nerve, LOWER:UPPER J/cm^2 (default "
-                     f"{_api_default(DoseWindow, 'lower_J_per_cm2'):g}:"
-                     f"{_api_default(DoseWindow, 'upper_J_per_cm2'):g})"),
+        typer.Option(help="target fluence window at the nerve, LOWER:UPPER J/cm^2 "
+                     "(default 1:10)"),
     ] = None,
     aim: Annotated[
         float | None,
@@ -146,24 +109,22 @@ def plan_command(
     ] = None,
     max_time_per_spot: Annotated[
         float | None,
-        typer.Option(help=f"longest time per spot, s (default "
-                     f"{_shown(PlanRequest, 'max_time_per_spot_s')})"),
+        typer.Option(help="longest time per spot, s (default 1200)"),
     ] = None,
     length_mm: Annotated[
         float | None,
-        typer.Option(help="length of nerve to cover, mm (default "
-                     f"{_shown(PlanRequest, 'treatment_length_mm')})"),
+        typer.Option(help="length of nerve to cover, mm (default 30)"),
     ] = None,
     sessions_per_week: Annotated[
-        int | None, typer.Option(help=f"default {_shown(PlanRequest, 'sessions_per_week')}")
+        int | None, typer.Option(help="sessions per week (default 3)")
     ] = None,
     weeks: Annotated[
-        int | None, typer.Option(help=f"default {_shown(PlanRequest, 'weeks')}")
+        int | None, typer.Option(help="weeks of treatment (default 4)")
     ] = None,
     margin_k: Annotated[
         float | None,
         typer.Option("--margin-K", help="plan this many kelvin below the skin limit "
-                     f"(default {_shown(PlanRequest, 'temperature_margin_K')})"),
+                     "(default 0)"),
     ] = None,
     skin_start_c: Annotated[
         float | None,
@@ -191,7 +152,7 @@ def plan_command(
     screen: Annotated[
         list[str] | None,
         typer.Option(help="a screening fact that is present (repeat): "
-                     + ", ".join(SCREENING_FLAGS)),
+                     + ", ".join(SCREENING_FACTS)),
     ] = None,
     pregnant: Annotated[bool, typer.Option("--pregnant", help="screening: pregnant")] = False,
     malignancy: Annotated[
@@ -201,7 +162,7 @@ def plan_command(
         list[str] | None,
         typer.Option("--photosensitising-drug",
                      help="screening: a photosensitising drug class taken (repeat): "
-                     + ", ".join(get_args(PhotosensitisingDrugClass))),
+                     + DRUG_CLASSES),
     ] = None,
     pad: Annotated[
         bool, typer.Option("--pad", help="screening: peripheral arterial disease")
@@ -233,7 +194,16 @@ def plan_command(
     ] = None,
 ) -> None:
     """Plan a treatment: power and time per spot, spots, sessions; doses, heating, checks."""
-    given = locals()
+    given = dict(locals())
+    from rich.console import Console
+    from rich.markup import escape
+
+    from photodose.cli import fail
+    from photodose.errors import BadInputError
+    from photodose.planning import plan_request, verify_plan
+    from photodose.report import write_plan_report
+    from photodose.report.pdf import find_chromium
+
     patient = {
         API_DEFAULTS[option][1]: given[option]
         for option in ("skin_type", "fat_mm", "diabetic", "insensate", "atrophy", "callus_mm",
@@ -278,7 +248,7 @@ def plan_command(
             f"Monte Carlo check of the nerve dose: {photons:,} photons (seconds to minutes)"
         ):
             check = verify_plan(result, photons=photons, seed=seed)
-    _print_plan(console, result, check)
+    print_plan(console, result, check)
     if report_path.suffix.lower() == ".pdf":
         written = _pdf(result, report_path, check)
     else:
@@ -293,6 +263,9 @@ def plan_command(
 
 
 def _pdf(result: Plan, path: Path, check: Verification | None) -> Path:
+    from photodose.cli import fail
+    from photodose.report import write_plan_pdf
+
     try:
         return write_plan_pdf(result, path, verification=check)
     except (RuntimeError, FileNotFoundError) as error:
@@ -316,15 +289,18 @@ def _screening(
     screened: bool,
 ) -> ScreeningInput | None:  # fmt: skip
     """The screening facts from a file and flags; None when nothing says screening was done."""
+    from photodose.errors import BadInputError
+    from photodose.safety.contraindications import ScreeningInput
+
     fields: dict[str, Any] = {}
     if path is not None:
         loaded = _one_line(lambda: ScreeningInput.load(path), f"screening = {str(path)!r}")
         fields = loaded.model_dump()
     for fact in facts:
-        name = SCREENING_FLAGS.get(fact) or SCREENING_FLAGS.get(fact.replace("_", "-"))
-        if name is None:
-            raise BadInputError("--screen", fact, "known facts: " + ", ".join(SCREENING_FLAGS))
-        fields[name] = True
+        spelled = fact.replace("_", "-")
+        if spelled not in SCREENING_FACTS:
+            raise BadInputError("--screen", fact, "known facts: " + ", ".join(SCREENING_FACTS))
+        fields[spelled.replace("-", "_")] = True
     fields |= {name: True for name, on in flags.items() if on}
     if drugs:
         fields["photosensitising_drugs"] = tuple(fields.get("photosensitising_drugs", ())) + tuple(
@@ -337,6 +313,8 @@ def _screening(
 
 def _thermal(boundary: str, contact_c: float | None, conductance: float | None) -> Any:
     """None (the API's default: bare skin in room air) or conditions with a contact face."""
+    from photodose.errors import BadInputError
+
     if boundary == "air":
         if contact_c is not None or conductance is not None:
             raise BadInputError("--contact-C/--contact-conductance", "given",
@@ -363,6 +341,14 @@ def _request(
 ) -> PlanRequest:
     """Build the planning request; every input error becomes one line naming the field.
     Only what the user gave is passed: the rest are the API's defaults."""
+    from photodose.devices.library import load_device
+    from photodose.planning import PlanRequest
+    from photodose.planning.light import transport_beam
+    from photodose.planning.request import default_thermal
+    from photodose.thermal.conditions import ContactProbe
+    from photodose.tissue.library import load_site
+    from photodose.tissue.patient import Patient
+
     person = _one_line(lambda: Patient(**patient), "patient")
     fields: dict[str, Any] = {
         "site": _one_line(lambda: load_site(site)),
@@ -385,6 +371,9 @@ def _request(
 
 
 def _parse_window(text: str) -> DoseWindow:
+    from photodose.dose.window import DoseWindow
+    from photodose.errors import BadInputError
+
     parts = text.split(":")
     try:
         lower, upper = (float(part) for part in parts)
@@ -400,13 +389,40 @@ def _parse_window(text: str) -> DoseWindow:
 def _one_line(build: Callable[[], T], where: str = "") -> T:
     """Call `build`; a validation error becomes an InvalidSpecError of one line saying
     where it happened, which `photodose.cli.main` prints as `error: ...` (exit status 2)."""
+    from pydantic import ValidationError
+
+    from photodose.errors import InvalidSpecError
+    from photodose.specs import describe_error
+
     try:
         return build()
     except ValidationError as error:
         raise InvalidSpecError(describe_error(error, where, one_line=True)) from None
 
 
-def _print_plan(console: Console, plan: Plan, check: Verification | None) -> None:
+def print_plan(console: Console, plan: Plan, check: Verification | None) -> None:
+    """The plan on the terminal: the same rows and words as the report (photodose.views)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.views.rows import (
+        check_lines,
+        clinical_text,
+        led_pattern_rows,
+        nerve_dose_rows,
+        protocol_rows,
+        skin_dose_rows,
+        temperature_rows,
+        verification_rows,
+    )
+    from photodose.views.wording import (
+        binding_in_words,
+        headline,
+        patient_summary,
+        safety_verdict,
+        verification_summary,
+    )
+
     request = plan.request
     console.print(
         f"[bold]{escape(request.site.title)}[/bold] with [bold]{escape(request.device.title)}"
@@ -430,7 +446,7 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
     pattern = led_pattern_rows(plan)
     if pattern:
         console.print(_table("LED pad: under a diode and between diodes", pattern))
-    console.print(_table("Temperature", temperature_rows(plan, temperature_curves(plan))))
+    console.print(_table("Temperature", temperature_rows(plan)))
     table = Table(title="Safety checks")
     for column in ("check", "status", "value", "limit", "why it matters"):
         table.add_column(column)
@@ -449,6 +465,9 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
 
 
 def _table(title: str, rows: list[Row]) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("quantity")
     table.add_column("value", justify="right")

@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich import box
-from rich.console import Console
-from rich.table import Table
 
-from photodose.devices import Device, load_device, load_devices
-from photodose.devices.template import device_template
-from photodose.errors import InputFileError
-from photodose.report.tables import number
-from photodose.tissue import Patient, Site, load_site, load_sites
-from photodose.units import MW_PER_W
+if TYPE_CHECKING:  # the library loads inside the commands: --help stays fast
+    from photodose.devices import Device
+    from photodose.tissue import Site
+
 
 sites_app = typer.Typer(
     help="Treatment sites: layer stacks and target nerves.",
@@ -41,6 +36,12 @@ def _flag(is_assumption: bool) -> str:
 @sites_app.callback()
 def sites_command(ctx: typer.Context) -> None:
     """List the sites (shipped and user): nerve, depth and layer stack."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.tissue import load_sites
+
     if ctx.invoked_subcommand is not None:
         return
     # readable at 80 columns: full names (never cut), the rest wraps
@@ -73,6 +74,9 @@ def show_site(
     ] = None,
 ) -> None:
     """Show one site: layers, ranges, optical properties at a wavelength, nerve, sources."""
+    from photodose.errors import InputFileError
+    from photodose.tissue import Patient, load_site
+
     site = load_site(name)
     if patient is not None:
         if not patient.is_file():
@@ -85,6 +89,9 @@ def show_site(
 
 
 def _print_site(site: Site, wavelength_nm: float, skin_type: int | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     console.print(f"[bold]{site.name}[/bold]: {site.title}")
     if site.description:
@@ -138,6 +145,14 @@ def _print_site(site: Site, wavelength_nm: float, skin_type: int | None) -> None
 @devices_app.callback()
 def devices_command(ctx: typer.Context) -> None:
     """List the devices (shipped and user): wavelength, power, mode, irradiance."""
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.devices import load_devices
+    from photodose.units import MW_PER_W
+    from photodose.views.rows import number
+
     if ctx.invoked_subcommand is not None:
         return
     table = Table(
@@ -172,6 +187,8 @@ def device_template_command(
     kind: Annotated[str, typer.Argument(help="laser or led-array")],
 ) -> None:
     """Print a device file with every field documented and vendor terms mapped onto it."""
+    from photodose.devices.template import device_template
+
     typer.echo(device_template(kind), nl=False)  # type: ignore[arg-type]
 
 
@@ -180,10 +197,17 @@ def show_device(
     name: Annotated[str, typer.Argument(help="device name, or a .toml/.json device file")],
 ) -> None:
     """Show one device: emission, power, time pattern, beam or array, irradiance, source."""
+    from photodose.devices import load_device
+
     _print_device(load_device(name))
 
 
 def _print_device(device: Device) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.units import MW_PER_W
+
     console = Console()
     console.print(f"[bold]{device.name}[/bold]: {device.title} ({_flag(device.is_assumption)})")
     if device.description:
