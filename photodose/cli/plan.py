@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -14,10 +15,43 @@ if TYPE_CHECKING:  # the library is imported inside the commands: --help stays f
 
     from photodose.dose.window import DoseWindow
     from photodose.planning import Plan, PlanRequest, Verification
+    from photodose.safety.contraindications import ScreeningInput
     from photodose.views.rows import Row
 
 REPORT_DIR = Path("out")
 T = TypeVar("T")
+
+# CLI option -> (spec, field) of the Python API whose default applies when the option is
+# not given: the CLI passes only what the user gave, so every default is the API's. The
+# help texts state these defaults in words; tests check each against the API.
+API_DEFAULTS: dict[str, tuple[str, str]] = {
+    "skin_type": ("Patient", "skin_type"),
+    "fat_mm": ("Patient", "subcutaneous_fat_mm"),
+    "diabetic": ("Patient", "diabetic"),
+    "insensate": ("Patient", "insensate_feet"),
+    "atrophy": ("Patient", "plantar_atrophy"),
+    "callus_mm": ("Patient", "callus_mm"),
+    "nerve_depth_mm": ("Patient", "nerve_depth_mm"),
+    "aim": ("PlanRequest", "aim_J_per_cm2"),
+    "max_time_per_spot": ("PlanRequest", "max_time_per_spot_s"),
+    "length_mm": ("PlanRequest", "treatment_length_mm"),
+    "sessions_per_week": ("PlanRequest", "sessions_per_week"),
+    "weeks": ("PlanRequest", "weeks"),
+    "margin_k": ("PlanRequest", "temperature_margin_K"),
+    "skin_start_c": ("PlanRequest", "skin_start_C"),
+}
+# Screening flags for --screen: CLI spelling of every boolean fact of ScreeningInput
+# (a test checks the list against the spec).
+SCREENING_FACTS: tuple[str, ...] = (
+    "pregnant", "abdomen-pelvis-or-low-back-in-field", "malignancy-in-or-near-field",
+    "eyes-in-field", "thyroid-in-field", "recent-photosensitiser", "active-bleeding-in-field",
+    "implanted-electronic-device-in-field", "tattoo-in-field", "peripheral-arterial-disease",
+    "open-wound-in-field", "open-epiphyses-in-field", "photosensitive-epilepsy",
+)  # fmt: skip
+DRUG_CLASSES = (
+    "tetracyclines, fluoroquinolones_and_quinolones, thiazide_diuretics, amiodarone, "
+    "phenothiazines, nsaids_propionic_or_oxicam, voriconazole, vemurafenib, psoralens, other"
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -29,49 +63,68 @@ def plan_command(
     device: Annotated[
         str, typer.Option(help="device name (photodose devices) or a .toml/.json file")
     ],
-    skin_type: Annotated[int, typer.Option(help="Fitzpatrick skin type 1-6")] = 2,
+    skin_type: Annotated[
+        int | None,
+        typer.Option(help="Fitzpatrick skin type 1-6 (not given: 2, marked as defaulted)"),
+    ] = None,
     fat_mm: Annotated[
-        float | None, typer.Option(help="measured subcutaneous fat at the site, mm")
+        float | None,
+        typer.Option(help="measured subcutaneous fat at the site, mm (not plantar sites; "
+                     "default: the site's)"),
+    ] = None,
+    nerve_depth_mm: Annotated[
+        float | None,
+        typer.Option(help="measured depth skin -> nerve centre (ultrasound), mm "
+                     "(default: the site's)"),
     ] = None,
     diabetic: Annotated[
-        bool, typer.Option("--diabetic/--not-diabetic", help="halves perfusion in the heat model")
-    ] = False,
+        bool | None,
+        typer.Option("--diabetic/--not-diabetic",
+                     help="halves perfusion in the heat model (not given: not diabetic, "
+                     "marked as defaulted)"),
+    ] = None,
     insensate: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--insensate/--sensate",
-            help="insensate skin: 41 C limit instead of 43 C (default: insensate, the "
+            help="insensate skin: 41 C limit instead of 43 C (not given: insensate, the "
             "cautious choice for neuropathy)",
         ),
-    ] = True,
+    ] = None,
     atrophy: Annotated[
-        bool, typer.Option("--atrophy", help="neuropathic thinning of the forefoot pad")
-    ] = False,
-    callus_mm: Annotated[float, typer.Option(help="plantar callus thickness, mm")] = 0.0,
+        bool | None, typer.Option("--atrophy", help="neuropathic thinning of the forefoot pad "
+                                  "(plantar forefoot only)")
+    ] = None,
+    callus_mm: Annotated[
+        float | None, typer.Option(help="plantar callus thickness, mm (plantar sites only)")
+    ] = None,
     window: Annotated[
         str | None,
-        typer.Option(help="target fluence window at the nerve, LOWER:UPPER J/cm^2 (default 1:10)"),
+        typer.Option(help="target fluence window at the nerve, LOWER:UPPER J/cm^2 "
+                     "(default 1:10)"),
     ] = None,
     aim: Annotated[
         float | None,
         typer.Option(help="fluence to aim for at the nerve, J/cm^2 (default: geometric mean)"),
     ] = None,
     max_time_per_spot: Annotated[
-        float | None, typer.Option(help="longest time per spot, s (default 1200)")
+        float | None,
+        typer.Option(help="longest time per spot, s (default 1200)"),
     ] = None,
     length_mm: Annotated[
-        float | None, typer.Option(help="length of nerve to cover, mm (default 30)")
+        float | None,
+        typer.Option(help="length of nerve to cover, mm (default 30)"),
     ] = None,
-    sessions_per_week: Annotated[int | None, typer.Option(help="default 3")] = None,
-    weeks: Annotated[int | None, typer.Option(help="default 4")] = None,
+    sessions_per_week: Annotated[
+        int | None, typer.Option(help="sessions per week (default 3)")
+    ] = None,
+    weeks: Annotated[
+        int | None, typer.Option(help="weeks of treatment (default 4)")
+    ] = None,
     like: Annotated[
         str | None,
         typer.Option(help="aim at the nerve dose this published protocol delivers here "
                      "(photodose protocols)"),
-    ] = None,
-    depth_mm: Annotated[
-        float | None,
-        typer.Option(help="measured skin-to-nerve-centre depth at this patient, mm"),
     ] = None,
     samples: Annotated[
         int,
@@ -79,6 +132,60 @@ def plan_command(
     ] = 128,
     skin_type_unknown: Annotated[
         bool, typer.Option("--skin-type-unknown", help="sample the skin type over I-VI")
+    ] = False,
+    margin_k: Annotated[
+        float | None,
+        typer.Option("--margin-K", help="plan this many kelvin below the skin limit "
+                     "(default 0)"),
+    ] = None,
+    skin_start_c: Annotated[
+        float | None,
+        typer.Option("--skin-start-C", help="measured skin temperature before treatment, C "
+                     "(feet: often 27-35 C; default: the model's resting temperature)"),
+    ] = None,
+    skin_boundary: Annotated[
+        str,
+        typer.Option(help="thermal boundary at the skin: 'air' (bare skin in room air) or "
+                     "'contact' (applicator on the skin: give --contact-C and "
+                     "--contact-conductance)"),
+    ] = "air",
+    contact_c: Annotated[
+        float | None, typer.Option("--contact-C", help="applicator face temperature, C")
+    ] = None,
+    contact_conductance: Annotated[
+        float | None,
+        typer.Option(help="skin-applicator heat transfer coefficient, W/(m^2 K), from the "
+                     "maker or a measurement"),
+    ] = None,
+    screening: Annotated[
+        Path | None,
+        typer.Option(help="screening facts file (.toml/.json, fields as in docs/safety.md)"),
+    ] = None,
+    screen: Annotated[
+        list[str] | None,
+        typer.Option(help="a screening fact that is present (repeat): "
+                     + ", ".join(SCREENING_FACTS)),
+    ] = None,
+    pregnant: Annotated[bool, typer.Option("--pregnant", help="screening: pregnant")] = False,
+    malignancy: Annotated[
+        bool, typer.Option("--malignancy-in-field", help="screening: malignancy in/near field")
+    ] = False,
+    drug: Annotated[
+        list[str] | None,
+        typer.Option("--photosensitising-drug",
+                     help="screening: a photosensitising drug class taken (repeat): "
+                     + DRUG_CLASSES),
+    ] = None,
+    pad: Annotated[
+        bool, typer.Option("--pad", help="screening: peripheral arterial disease")
+    ] = False,
+    implant: Annotated[
+        bool, typer.Option("--implant-in-field", help="screening: implanted electronic device")
+    ] = False,
+    screened: Annotated[
+        bool,
+        typer.Option("--screened", help="screening done and none of the facts is present "
+                     "(without it and without facts the plan says 'not screened')"),
     ] = False,
     verify: Annotated[
         bool, typer.Option("--verify", help="re-check the nerve dose by Monte Carlo")
@@ -90,47 +197,65 @@ def plan_command(
     seed: Annotated[int, typer.Option(help="seed for --verify")] = 1,
     report: Annotated[
         Path | None,
-        typer.Option(help="HTML report path (default out/plan-<site>-<device>.html)"),
+        typer.Option(help="report path, .html or .pdf (default out/plan-<site>-<device>-"
+                     "<date>.html, numbered, never overwritten)"),
     ] = None,
+    overwrite: Annotated[
+        bool, typer.Option("--overwrite", help="replace an existing --report/--pdf file")
+    ] = False,
     json: Annotated[Path | None, typer.Option(help="also save the plan as JSON here")] = None,
     pdf: Annotated[
         Path | None, typer.Option(help="also print the report to this PDF (needs Chromium)")
     ] = None,
 ) -> None:
     """Plan a treatment: power and time per spot, spots, sessions; doses, heating, checks."""
+    given = dict(locals())
     from rich.console import Console
     from rich.markup import escape
 
     from photodose.cli import fail
     from photodose.errors import BadInputError
     from photodose.planning import plan_request, verify_plan
-    from photodose.report import write_plan_pdf, write_plan_report
+    from photodose.report import write_plan_report
+    from photodose.report.pdf import find_chromium
 
+    patient = {
+        API_DEFAULTS[option][1]: given[option]
+        for option in ("skin_type", "fat_mm", "diabetic", "insensate", "atrophy", "callus_mm",
+                       "nerve_depth_mm")
+        if given[option] is not None
+    }  # fmt: skip
+    options = {
+        API_DEFAULTS[option][1]: given[option]
+        for option in ("aim", "max_time_per_spot", "length_mm", "sessions_per_week", "weeks",
+                       "margin_k", "skin_start_c")
+        if given[option] is not None
+    }  # fmt: skip
+    facts = _screening(screening, screen or [], drug or [],
+                       {"pregnant": pregnant, "malignancy_in_or_near_field": malignancy,
+                        "peripheral_arterial_disease": pad,
+                        "implanted_electronic_device_in_field": implant}, screened)  # fmt: skip
     request = _request(
         site=site,
         device=device,
-        patient={
-            "skin_type": skin_type,
-            "subcutaneous_fat_mm": fat_mm,
-            "diabetic": diabetic,
-            "insensate_feet": insensate,
-            "plantar_atrophy": atrophy,
-            "callus_mm": callus_mm,
-        },
-        insensate=insensate,
+        patient=patient,
+        screening=facts,
         window=window,
-        options={
-            "aim_J_per_cm2": aim,
-            "like_protocol": like,
-            "max_time_per_spot_s": max_time_per_spot,
-            "treatment_length_mm": length_mm,
-            "sessions_per_week": sessions_per_week,
-            "weeks": weeks,
-            **uncertainty_options(samples, depth_mm, skin_type_unknown),
-        },
+        thermal=_thermal(skin_boundary, contact_c, contact_conductance),
+        options=options | {"like_protocol": like,
+                           **uncertainty_options(samples, None, skin_type_unknown)},
     )
     if verify and photons is not None and photons < 1:
         raise BadInputError("--photons", photons, "must be at least 1")
+    report_path = report or free_report_path(REPORT_DIR, request.site.name, request.device.name)
+    for target in (report_path, pdf):
+        if target is not None and target.exists() and not overwrite:
+            fail(f"report = {str(target)!r}: the file exists; give another path or --overwrite")
+    if report_path.suffix.lower() not in (".html", ".htm", ".pdf"):
+        fail(f"report = {str(report_path)!r}: give a .html or .pdf path")
+    if report_path.suffix.lower() == ".pdf" and find_chromium() is None:
+        fail(f"report = {str(report_path)!r}: a PDF needs Chromium, none found on PATH "
+             "(apt-get install chromium); give a .html path instead")  # fmt: skip
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
@@ -142,19 +267,84 @@ def plan_command(
         ):
             check = verify_plan(result, photons=photons, seed=seed)
     print_plan(console, result, check)
-    path = report or REPORT_DIR / f"plan-{request.site.name}-{request.device.name}.html"
-    written = write_plan_report(result, path, verification=check)
+    if report_path.suffix.lower() == ".pdf":
+        written = _pdf(result, report_path, check)
+    else:
+        written = write_plan_report(result, report_path, verification=check)
     console.print(f"report written to {escape(str(written))}")
     if json is not None:
         json.parent.mkdir(parents=True, exist_ok=True)
         json.write_text(result.to_json(), encoding="utf-8")
         console.print(f"plan saved to {escape(str(json))}")
     if pdf is not None:
-        try:
-            printed = write_plan_pdf(result, pdf, verification=check)
-        except (FileNotFoundError, RuntimeError) as error:
-            fail(str(error))
-        console.print(f"PDF written to {escape(str(printed))}")
+        console.print(f"PDF written to {escape(str(_pdf(result, pdf, check)))}")
+
+
+def _pdf(result: Plan, path: Path, check: Verification | None) -> Path:
+    from photodose.cli import fail
+    from photodose.report import write_plan_pdf
+
+    try:
+        return write_plan_pdf(result, path, verification=check)
+    except (RuntimeError, FileNotFoundError) as error:
+        fail(str(error))
+
+
+def free_report_path(folder: Path, site: str, device: str, suffix: str = ".html") -> Path:
+    """out/plan-<site>-<device>-<date><suffix>, numbered -2, -3 ... so that an earlier
+    report is never overwritten."""
+    stem = f"plan-{site}-{device}-{date.today().isoformat()}"
+    path = folder / f"{stem}{suffix}"
+    number_ = 2
+    while path.exists():
+        path = folder / f"{stem}-{number_}{suffix}"
+        number_ += 1
+    return path
+
+
+def _screening(
+    path: Path | None, facts: list[str], drugs: list[str], flags: dict[str, bool],
+    screened: bool,
+) -> ScreeningInput | None:  # fmt: skip
+    """The screening facts from a file and flags; None when nothing says screening was done."""
+    from photodose.errors import BadInputError
+    from photodose.safety.contraindications import ScreeningInput
+
+    fields: dict[str, Any] = {}
+    if path is not None:
+        loaded = _one_line(lambda: ScreeningInput.load(path), f"screening = {str(path)!r}")
+        fields = loaded.model_dump()
+    for fact in facts:
+        spelled = fact.replace("_", "-")
+        if spelled not in SCREENING_FACTS:
+            raise BadInputError("--screen", fact, "known facts: " + ", ".join(SCREENING_FACTS))
+        fields[spelled.replace("-", "_")] = True
+    fields |= {name: True for name, on in flags.items() if on}
+    if drugs:
+        fields["photosensitising_drugs"] = tuple(fields.get("photosensitising_drugs", ())) + tuple(
+            drugs
+        )
+    if not fields and not screened:
+        return None
+    return _one_line(lambda: ScreeningInput(**fields), "screening")
+
+
+def _thermal(boundary: str, contact_c: float | None, conductance: float | None) -> Any:
+    """None (the API's default: bare skin in room air) or conditions with a contact face."""
+    from photodose.errors import BadInputError
+
+    if boundary == "air":
+        if contact_c is not None or conductance is not None:
+            raise BadInputError("--contact-C/--contact-conductance", "given",
+                                "only with --skin-boundary contact")  # fmt: skip
+        return None
+    if boundary != "contact":
+        raise BadInputError("--skin-boundary", boundary, "one of: air, contact")
+    if contact_c is None or conductance is None:
+        raise BadInputError("--skin-boundary", "contact",
+                            "needs --contact-C and --contact-conductance (from the maker "
+                            "or a measurement; there is no default)")  # fmt: skip
+    return {"contact_C": contact_c, "conductance": conductance}
 
 
 def uncertainty_options(samples: int, depth_mm: float | None,
@@ -172,27 +362,39 @@ def _request(
     site: str,
     device: str,
     patient: dict[str, Any],
-    insensate: bool,
+    screening: ScreeningInput | None,
     window: str | None,
+    thermal: dict[str, float] | None,
     options: dict[str, Any],
 ) -> PlanRequest:
-    """Build the planning request; every input error becomes one line naming the field."""
+    """Build the planning request; every input error becomes one line naming the field.
+    Only what the user gave is passed: the rest are the API's defaults."""
     from photodose.devices.library import load_device
     from photodose.planning import PlanRequest
-    from photodose.safety.contraindications import ScreeningInput
+    from photodose.planning.light import transport_beam
+    from photodose.planning.request import default_thermal
+    from photodose.thermal.conditions import ContactProbe
     from photodose.tissue.library import load_site
     from photodose.tissue.patient import Patient
 
+    person = _one_line(lambda: Patient(**patient), "patient")
     fields: dict[str, Any] = {
         "site": _one_line(lambda: load_site(site)),
         "device": _one_line(lambda: load_device(device)),
-        "patient": _one_line(lambda: Patient(**patient), "patient"),
-        # an insensate patient's screening says so: the report then lists the finding
-        "screening": ScreeningInput(insensate_skin=insensate),
+        "patient": person,
     }
+    if screening is not None:
+        fields["screening"] = screening
     if window is not None:
         fields["window"] = _parse_window(window)
-    fields |= {key: value for key, value in options.items() if value is not None}
+    if thermal is not None:
+        beam = transport_beam(fields["device"])
+        probe = _one_line(lambda: ContactProbe(
+            radius_mm=beam.radius_mm, temperature_C=thermal["contact_C"],
+            contact_conductance_W_per_m2_K=thermal["conductance"]), "contact")  # fmt: skip
+        fields["thermal"] = _one_line(lambda: default_thermal(person).model_copy(
+            update={"probe": probe}))  # fmt: skip
+    fields |= options
     return _one_line(lambda: PlanRequest(**fields))
 
 
@@ -232,58 +434,59 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
     from rich.table import Table
 
     from photodose.views.rows import (
+        check_lines,
+        clinical_text,
+        led_pattern_rows,
         nerve_dose_rows,
-        number,
         protocol_rows,
         skin_dose_rows,
         temperature_rows,
         verification_rows,
     )
-    from photodose.views.wording import binding_in_words, headline, verification_summary
+    from photodose.views.wording import (
+        binding_in_words,
+        headline,
+        patient_summary,
+        safety_verdict,
+        verification_summary,
+    )
 
     request = plan.request
-    patient = request.patient
     console.print(
         f"[bold]{escape(request.site.title)}[/bold] with [bold]{escape(request.device.title)}"
         "[/bold]"
     )
-    console.print(
-        f"patient: skin type {patient.skin_type}, "
-        f"{'diabetic' if patient.diabetic else 'not diabetic'}, "
-        f"{'insensate' if request.insensate else 'sensate'} skin"
-        + (f", fat {number(patient.subcutaneous_fat_mm)} mm" if patient.subcutaneous_fat_mm else "")
-        + (", plantar atrophy" if patient.plantar_atrophy else "")
-        + (f", callus {number(patient.callus_mm)} mm" if patient.callus_mm else "")
-    )
-    style = "bold green" if plan.feasible else "bold red"
-    console.print(f"[{style}]{escape(headline(plan))}[/{style}]")
-    console.print(f"binding constraint: [bold]{escape(plan.binding)}[/bold]")
+    console.print(f"patient: {escape(patient_summary(plan))}")
+    for warning in plan.input_warnings:
+        console.print(f"[bold yellow]input warning:[/bold yellow] {escape(warning)}")
+    style = {"stop": "bold red", "caution": "bold yellow", "clear": "bold green"}[
+        safety_verdict(plan).level
+    ]
+    console.print(f"[{style}]{escape(clinical_text(headline(plan)))}[/{style}]")
+    console.print(f"binding constraint: [bold]{escape(clinical_text(plan.binding))}[/bold]")
     gloss = binding_in_words(plan)
     if gloss:
-        console.print(escape(gloss))
-    console.print(f"why: {escape(plan.explanation)}")
+        console.print(escape(clinical_text(gloss)))
+    console.print(f"why: {escape(clinical_text(plan.explanation))}")
     console.print(_table("Protocol", protocol_rows(plan)))
     console.print(_table("Dose at the skin", skin_dose_rows(plan)))
     console.print(_table("Dose at the nerve", nerve_dose_rows(plan)))
+    pattern = led_pattern_rows(plan)
+    if pattern:
+        console.print(_table("LED pad: under a diode and between diodes", pattern))
     console.print(_table("Temperature", temperature_rows(plan)))
-    failed = [c for c in plan.checks if not c.passed]
-    if failed:
-        table = Table(title="Checks that fail or warn")
-        for column in ("check", "severity", "value", "limit", "unit", "note"):
-            table.add_column(column)
-        for c in failed:
-            fact = c.unit == "fact"
-            table.add_row(
-                escape(c.name),
-                c.severity,
-                "present" if fact else number(c.value),
-                "" if fact else number(c.limit),
-                "" if fact else escape(c.unit),
-                escape(c.note),
-            )
-        console.print(table)
-    else:
-        console.print(f"all {len(plan.checks)} safety checks passed")
+    table = Table(title="Safety checks")
+    for column in ("check", "status", "value", "limit", "why it matters"):
+        table.add_column(column)
+    for line in check_lines(plan):
+        concern = line.status in ("exceeded", "contraindication", "precaution")
+        note = line.note.split(". ")[0].rstrip(".") + "." if concern else ""
+        table.add_row(escape(line.name), line.status, escape(line.value), escape(line.limit),
+                      escape(note))  # fmt: skip
+    console.print(table)
+    if not plan.screened:
+        console.print("contraindications: not screened (give --screening FILE, the screening "
+                      "flags, or --screened)")  # fmt: skip
     if plan.nerve_uncertainty is not None:
         console.print(_uncertainty_table(plan))
     if plan.evidence:

@@ -36,6 +36,7 @@ def _flag(is_assumption: bool) -> str:
 @sites_app.callback()
 def sites_command(ctx: typer.Context) -> None:
     """List the sites (shipped and user): nerve, depth and layer stack."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -43,17 +44,18 @@ def sites_command(ctx: typer.Context) -> None:
 
     if ctx.invoked_subcommand is not None:
         return
-    table = Table(title="Treatment sites")
-    for column in ("name", "nerve", "depth mm", "diameter mm", "nerve in layer", "stack"):
-        table.add_column(column)
+    # readable at 80 columns: full names (never cut), the rest wraps
+    table = Table(title="Treatment sites", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("name", no_wrap=True)
+    table.add_column("nerve (layer)")
+    table.add_column("centre mm", justify="right")
+    table.add_column("diam. mm", justify="right")
     for site in load_sites():
         table.add_row(
             site.name,
-            site.nerve.name,
+            f"{site.nerve.name} ({site.nerve_layer().name})",
             f"{site.nerve.depth_mm:g}",
             f"{site.nerve.diameter_mm:g}",
-            site.nerve_layer().name,
-            f"{len(site.layers)} layers, {site.thickness_mm:g} mm",
         )
     Console().print(table)
 
@@ -143,37 +145,51 @@ def _print_site(site: Site, wavelength_nm: float, skin_type: int | None) -> None
 @devices_app.callback()
 def devices_command(ctx: typer.Context) -> None:
     """List the devices (shipped and user): wavelength, power, mode, irradiance."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
     from photodose.devices import load_devices
+    from photodose.units import MW_PER_W
+    from photodose.views.rows import number
 
     if ctx.invoked_subcommand is not None:
         return
-    table = Table(title="Devices (time-averaged irradiance at the skin)")
-    for column in (
-        "name",
-        "kind",
-        "peak nm",
-        "mode",
-        "average W",
-        "area cm2",
-        "mean mW/cm2",
-        "peak mW/cm2",
-    ):
-        table.add_column(column)
+    table = Table(
+        title="Devices (time-averaged irradiance at the skin, mW/cm²)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("name", no_wrap=True)
+    table.add_column("kind")
+    table.add_column("nm", justify="right")
+    table.add_column("mode", no_wrap=True)
+    table.add_column("mW", justify="right", no_wrap=True)
+    table.add_column("cm²", justify="right")
+    table.add_column("mean", justify="right")
+    table.add_column("peak", justify="right")
     for device in load_devices():
         table.add_row(
             device.name,
-            device.kind,
+            "LEDs" if device.kind == "led_array" else "laser",
             f"{device.emission.peak_nm:g}",
             device.mode,
-            f"{device.average_power_W:.4g}",
+            number(device.average_power_W * MW_PER_W),
             f"{device.treated_area_cm2:.3g}",
-            f"{device.mean_irradiance_mW_per_cm2():.4g}",
-            f"{device.peak_irradiance_mW_per_cm2():.4g}",
+            f"{device.mean_irradiance_mW_per_cm2():.3g}",
+            f"{device.peak_irradiance_mW_per_cm2():.3g}",
         )
     Console().print(table)
+
+
+@devices_app.command("template")
+def device_template_command(
+    kind: Annotated[str, typer.Argument(help="laser or led-array")],
+) -> None:
+    """Print a device file with every field documented and vendor terms mapped onto it."""
+    from photodose.devices.template import device_template
+
+    typer.echo(device_template(kind), nl=False)  # type: ignore[arg-type]
 
 
 @devices_app.command("show")

@@ -112,6 +112,40 @@ def _plantar_skin(skin_type: int) -> TissueComposition:
     )
 
 
+# Callus and corns are hyperkeratotic stratum corneum: dead, flattened keratinocytes
+# with little water and no blood vessels. Melanin is made by melanocytes in the basal
+# layer, below the stratum corneum, so a callus is not pigmented by skin type; plantar
+# stratum corneum is thick and glabrous (light confinement in it: Meglinski et al.,
+# arXiv 2309.13146, on its low water content and high refractive index). No measured
+# absorption or scattering spectrum of callus was found this session: ASSUMPTION.
+STRATUM_CORNEUM_WATER = 0.2  # ASSUMPTION: "low water content", 10-30 % by weight typical
+
+
+def _stratum_corneum() -> TissueComposition:
+    return TissueComposition(
+        name="stratum_corneum",
+        source=(
+            "ASSUMPTION (no measured callus optics found): hyperkeratotic stratum corneum "
+            "without melanin (melanocytes lie in the basal layer) or blood; absorbs as "
+            "bloodless skin (Jacques 1998 OMLC 'Skin optics'); scattering of epidermis "
+            f"(Salomatina et al 2006, {JACQUES_2013} Table 1 #7); n from water fraction "
+            f"{STRATUM_CORNEUM_WATER:g} ({JACQUES_2013} Eq. 3): low water, high index "
+            "(arXiv 2309.13146)"
+        ),
+        blood_fraction=0.0,
+        oxygen_saturation=S_MIXED,
+        water_fraction=0.0,
+        fat_fraction=0.0,
+        melanin_fraction=0.0,
+        baseline_fraction=1.0,
+        musp500_per_mm=6.67,
+        f_rayleigh=0.29,
+        b_mie=0.689,
+        g=G_SOFT_TISSUE,
+        n=refractive_index_from_water(STRATUM_CORNEUM_WATER),
+    )
+
+
 def _dermis() -> TissueComposition:
     return TissueComposition(
         name="dermis",
@@ -274,6 +308,7 @@ _SKIN_PRESETS: dict[str, Callable[[int], TissueComposition]] = {
     "plantar_skin": _plantar_skin,
 }
 _OTHER_PRESETS: dict[str, Callable[[], TissueComposition]] = {
+    "stratum_corneum": _stratum_corneum,
     "dermis": _dermis,
     "subcutaneous_fat": _subcutaneous_fat,
     "muscle": _muscle,

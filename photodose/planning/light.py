@@ -1,7 +1,8 @@
 """The light field a device makes at a site, per watt: fast path or Monte Carlo.
 
 The device's beam becomes a transport beam (an LED array: a flat-top disc of the same
-treated area and power, an approximation stated in every plan); its emission spectrum is
+treated area and power for the dose search; its pattern of diodes is resolved by
+photodose.planning.led_pattern); its emission spectrum is
 sampled at a few wavelengths and the per-wavelength fields are combined with the
 emission weights (photodose.dose.spectral).
 """
@@ -29,8 +30,9 @@ from photodose.units import MM2_PER_CM2
 Method = Literal["diffusion", "monte_carlo"]
 
 LED_ARRAY_BEAM_NOTE = (
-    "LED array modelled as a flat-top disc of the same treated area and total power "
-    "(its mean irradiance); the real pattern is a sum of Lambertian emitters"
+    "LED pad: the dose search uses the pad's mean irradiance (a flat-top disc of the "
+    "pad's area and power); the values under a diode and between diodes come from the "
+    "sum of single-LED fields (the LED pattern table)"
 )
 
 

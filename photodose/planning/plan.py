@@ -24,6 +24,7 @@ from photodose.planning.evidence import (
     protocol_nerve_fluence,
     published_evidence,
 )
+from photodose.planning.led_pattern import LedPattern, led_pattern
 from photodose.planning.light import (
     LED_ARRAY_BEAM_NOTE,
     emission_samples,
@@ -38,7 +39,7 @@ from photodose.planning.profiles import (
     penetration_levels,
     temperature_curve,
 )
-from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
+from photodose.planning.request import SCHEDULE_SOURCE, SKIN_START_SOURCE, PlanRequest
 from photodose.planning.search import Setting, ThermalResponse, _seconds, choose_setting
 from photodose.planning.uncertainty import (
     NerveUncertainty,
@@ -51,6 +52,7 @@ from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
 from photodose.safety.temperature import HARD_STOP_C, HARD_STOP_SOURCE
 from photodose.specs import Beam, Spec
 from photodose.thermal import arrhenius_damage, heat_from_transport
+from photodose.thermal.conditions import ThermalConditions
 from photodose.tissue.library import load_site
 from photodose.tissue.patient import Patient
 from photodose.tissue.site import Site
@@ -67,10 +69,12 @@ FAST_PATH_ERROR_NOTE = (
 # Thermal steps across the time range solved (at most 15 s each): short exposures are
 # solved over their own range so that they are resolved (checked in tests/planning).
 STEPS_PER_HORIZON = 20.0
+# A plan whose skin peak lies within this of the planning limit "sits at the limit".
+AT_LIMIT_K = 0.05
 MAX_THERMAL_STEP_S = 15.0
 # The skin limits (docs/safety.md) apply to these layers and the skin face; every other
 # tissue on the beam axis is held below the hard stop.
-SKIN_TISSUES = frozenset({"epidermis", "dermis", "plantar_skin"})
+SKIN_TISSUES = frozenset({"stratum_corneum", "epidermis", "dermis", "plantar_skin"})
 EVIDENCE_NOTE = (
     "photodose reports the dose a protocol delivers, not a benefit: controlled trials of "
     "infrared therapy for neuropathy are mixed (Lavery 2008, Clifft 2005 and Zinman 2004 "
@@ -135,9 +139,36 @@ class Plan(Spec):
     peak_skin_temperature_C: float
     """Hottest point of the skin (its face and skin layers) on the beam axis."""
     peak_tissue_temperature_C: float
-    """Hottest point anywhere on the beam axis (deep tissue rests near 37 C)."""
+    """Hottest point on the beam axis where the light heats the tissue (cells rising by at
+    least half the largest rise), within the stack; the hard-stop check covers every
+    cell of the stack, resting deep tissue included."""
+    peak_tissue_depth_mm: float = 0.0
+    """Depth of that point, 0 = the skin face."""
+    skin_rise_K: float = 0.0
+    """Largest rise of the skin above its resting temperature during a spot."""
+    tissue_rise_K: float = 0.0
+    """Largest rise above rest anywhere on the axis within the stack."""
+    tissue_rise_depth_mm: float = 0.0
+    skin_start_C: float = 0.0
+    """Resting skin-face temperature used: measured (request) or the model's."""
+    skin_start_measured: bool = False
     temperature_limit_C: float
     """The skin limit (insensate or sensate); other tissue: the 44 C hard stop."""
+    planning_limit_C: float = 0.0
+    """The skin temperature the search was allowed to reach (limit - margin)."""
+    at_limit: bool = False
+    """The plan's skin temperature sits at the planning limit (heat set the protocol)."""
+    skin_boundary: str = ""
+    """The thermal boundary at the skin, in words (a stated modelling choice)."""
+    defaulted_inputs: tuple[str, ...] = ()
+    """Patient facts the user did not give (photodose.tissue.patient.REPORTED_INPUTS)."""
+    input_warnings: tuple[str, ...] = ()
+    """Measured values outside typical ranges, impossible anatomy: shown with the plan."""
+    screened: bool = False
+    """Whether contraindication screening facts were given."""
+    led_pattern: LedPattern | None = None
+    """An LED pad's pattern: irradiance, nerve fluence and skin temperature under a diode
+    and between diodes (sum of single-LED fields; photodose.planning.led_pattern)."""
     damage_omega: float
     depth_10pct_mm: float | None
     depth_1pct_mm: float | None
@@ -225,6 +256,8 @@ class PlanDetails:
     heating: xr.Dataset
     response: ThermalResponse
     dose: NerveDose
+    response_depths_mm: np.ndarray
+    """Depth of each cell of `response` (0 = the skin face), within the tissue stack."""
 
 
 def plan(
@@ -255,8 +288,8 @@ class FixedProtocol:
 
 def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Plan:
     """Search power and time per spot; with `fixed`, evaluate that protocol instead."""
-    site = with_measured_depth(request.site.for_patient(request.patient),
-                               request.nerve_depth_measured_mm)  # fmt: skip
+    adapted = request.patient.adapted(request.site)
+    site = with_measured_depth(adapted.site, request.nerve_depth_measured_mm)
     device = request.device
     skin_type = request.patient.skin_type
     beam = transport_beam(device)
@@ -272,8 +305,7 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
 
     rated = device.average_power_W
     min_power = rated if device.led_array is not None else rated * request.min_power_fraction
-    limit = (request.temperature_limits.insensate_max_C if request.insensate
-             else request.temperature_limits.sensate_max_C)  # fmt: skip
+    limit = request.planning_limit_C
     tissues = [layer.tissue for layer in site.layers]
 
     def solve(horizon_s: float) -> Solved:
@@ -282,7 +314,7 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
             conditions=request.thermal_conditions, padding_mm=60.0, ramp_levels=2,
             dt_max_s=thermal_step(horizon_s),
         )
-        skin, tissue = _axis_responses(heating, site)
+        skin, tissue = _axis_responses(heating, site, request.skin_start_C)
         response = _constraint(skin, tissue, limit)
         setting = choose_setting(
             fluence_per_J=fluence_per_J, aim_J_per_cm2=aim,
@@ -315,25 +347,45 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
     dose = dose_at_nerve(light, setting.power_W, setting.time_s, beam, site.nerve.depth_mm,
                          site.nerve.diameter_mm, window=request.window)  # fmt: skip
     peak_skin_C = float(skin.peak_C(setting.power_W, setting.time_s))
-    peak_C = float(tissue.peak_C(setting.power_W, setting.time_s))
+    depths = _response_depths(heating, site)
+    hottest = _hottest(tissue, depths, setting)
+    peak_C = hottest.peak_C  # the hard stop applies to any tissue, resting or heated
+    skin_rise = float((setting.power_W * skin.rise_per_W[skin.time_s <= setting.time_s]).max(
+        initial=0.0))  # fmt: skip
     omega = _damage(tissue, setting)
     spots, positions, spacing = _spots(request.treatment_length_mm, dose, beam)
     if fixed is not None and fixed.spots is not None:
         spots, positions, spacing = _given_spots(request.treatment_length_mm, fixed.spots)
     checks = _checks(request, device, beam, setting, peak_skin_C, peak_C, omega)
-    binding = _binding(setting, checks, peak_skin_C, limit)
+    binding = _binding(setting, checks, peak_skin_C, request.skin_limit_C)
     if fixed is not None:
         binding = _checked_binding(checks)
-    depths = penetration_depths(light, beam)
+    penetration = penetration_depths(light, beam)
+    pattern = None
+    if device.led_array is not None:
+        pattern = led_pattern(
+            site, device, skin_type, power_fraction=setting.power_W / rated,
+            time_s=max(setting.time_s, 1.0), conditions=request.thermal_conditions,
+            skin_start_C=float(skin.baseline_C[0]),
+        )  # fmt: skip
+    peak_irradiance, mean_irradiance = _irradiance(device, setting, dose)
+    at_limit = setting.binding == "skin temperature" or peak_skin_C >= limit - AT_LIMIT_K
     notes = _notes(request, device, setting, spots, dose)
+    if at_limit:
+        notes += (
+            f"the plan sits at the skin temperature limit: the skin reaches "
+            f"{peak_skin_C:.1f} °C of {limit:g} °C allowed; a warmer or less perfused foot "
+            "would pass it (consider a margin)",
+        )
     result = Plan(
         photodose_version=__version__,
         request=request,
         feasible=setting.feasible and not any(c.severity == "block" and not c.passed
                                               for c in checks),
         binding=binding,
-        explanation=f"{setting.explanation}; skin at most {peak_skin_C:.1f} C, hottest "
-        f"tissue {peak_C:.1f} C",
+        explanation=f"{setting.explanation}; skin at most {peak_skin_C:.1f} °C "
+        f"(+{skin_rise:.1f} K), hottest heated tissue {hottest.heated_C:.1f} °C at "
+        f"{hottest.heated_depth_mm:.1f} mm",
         method="diffusion (fast path)",
         wavelengths_nm=tuple(float(w) for w in wavelengths),
         emission_weights=tuple(float(w) for w in weights),
@@ -347,26 +399,40 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
         session_duration_s=spots * setting.time_s,
         sessions_per_week=request.sessions_per_week,
         weeks=request.weeks,
-        peak_irradiance_mW_per_cm2=dose.peak_irradiance_mW_per_cm2,
-        mean_irradiance_mW_per_cm2=dose.mean_irradiance_mW_per_cm2,
-        surface_dose_J_per_cm2=dose.surface_dose_J_per_cm2,
+        peak_irradiance_mW_per_cm2=peak_irradiance,
+        mean_irradiance_mW_per_cm2=mean_irradiance,
+        surface_dose_J_per_cm2=peak_irradiance * setting.time_s / 1000.0,
         energy_per_spot_J=dose.energy_per_point_J,
         nerve_depth_mm=site.nerve.depth_mm,
         nerve_diameter_mm=site.nerve.diameter_mm,
         nerve_fluence_J_per_cm2=dose.target_fluence_J_per_cm2,
         nerve_fluence_min_J_per_cm2=dose.target_fluence_min_J_per_cm2,
         nerve_fluence_rate_mW_per_cm2=dose.target_fluence_rate_mW_per_cm2,
-        fraction_of_surface_irradiance=dose.fraction_of_surface_irradiance,
+        fraction_of_surface_irradiance=dose.target_fluence_rate_mW_per_cm2 / peak_irradiance
+        if peak_irradiance > 0 else 0.0,
         nerve_length_in_window_mm=dose.nerve_length_in_window_mm,
         window_position=dose.window_class.position,
         cco_weighted_fluence_J_per_cm2=_cco_fluence(wavelengths, weights, dose),
         peak_skin_temperature_C=peak_skin_C,
-        peak_tissue_temperature_C=peak_C,
-        temperature_limit_C=limit,
+        peak_tissue_temperature_C=hottest.heated_C,
+        peak_tissue_depth_mm=hottest.heated_depth_mm,
+        skin_rise_K=skin_rise,
+        tissue_rise_K=hottest.rise_K,
+        tissue_rise_depth_mm=hottest.rise_depth_mm,
+        skin_start_C=float(skin.baseline_C[0]),
+        skin_start_measured=request.skin_start_C is not None,
+        temperature_limit_C=request.skin_limit_C,
+        planning_limit_C=limit,
+        at_limit=at_limit,
+        skin_boundary=skin_boundary_text(request.thermal_conditions),
+        defaulted_inputs=_defaulted(request, site),
+        input_warnings=adapted.warnings,
+        screened=request.screened,
+        led_pattern=pattern,
         damage_omega=omega,
-        depth_10pct_mm=depths.depth_mm(0.1),
-        depth_1pct_mm=depths.depth_mm(0.01),
-        depth_01pct_mm=depths.depth_mm(0.001),
+        depth_10pct_mm=penetration.depth_mm(0.1),
+        depth_1pct_mm=penetration.depth_mm(0.01),
+        depth_01pct_mm=penetration.depth_mm(0.001),
         checks=tuple(checks),
         notes=notes,
         sources=_sources(request, site, device),
@@ -376,23 +442,26 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
             LayerEnergy(layer=name, energy_J=energy)
             for name, energy in dose.absorbed_energy_by_layer_J
         ),
-        axial=axial_profile(light, depths, setting.power_W, setting.time_s),
-        penetration=penetration_levels(depths),
-        temperature=temperature_curve(tissue, heating, setting.power_W, setting.time_s),
+        axial=axial_profile(light, penetration, setting.power_W, setting.time_s),
+        penetration=penetration_levels(penetration),
+        temperature=temperature_curve(tissue, depths, setting.power_W, setting.time_s),
         kind="plan" if fixed is None else "check",
         aim_J_per_cm2=None if fixed is not None else aim,
         aim_source="" if fixed is not None else aim_source,
         evidence=evidence,
         nerve_uncertainty=_uncertainty(request, dose.target_fluence_J_per_cm2),
     )
-    result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
+    result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose,
+                                  response_depths_mm=depths)  # fmt: skip
     return result
 
 
 def _uncertainty(request: PlanRequest, fluence_J_per_cm2: float) -> NerveUncertainty | None:
     if request.uncertainty_samples == 0 or fluence_J_per_cm2 <= 0.0:
         return None
-    unknowns = Unknowns(depth_measured_mm=request.nerve_depth_measured_mm,
+    # a depth measured at this patient, given either way, is not sampled
+    measured = request.nerve_depth_measured_mm or request.patient.nerve_depth_mm
+    unknowns = Unknowns(depth_measured_mm=measured,
                         skin_type_known=request.skin_type_known)  # fmt: skip
     return nerve_uncertainty(request.site, request.device, request.patient, fluence_J_per_cm2,
                              samples=request.uncertainty_samples,
@@ -464,27 +533,110 @@ def _checked_binding(checks: list[SafetyCheck]) -> str:
     return f"{closest.name} (at {100.0 * closest.margin:.0f} % of its limit)"
 
 
+def _irradiance(device: Device, setting: Setting, dose: NerveDose) -> tuple[float, float]:
+    """Peak and mean irradiance at the skin, mW/cm^2: an LED pad's from the device model
+    (the peak is under a diode; the transport's flat disc carries only the mean)."""
+    if device.led_array is None:
+        return dose.peak_irradiance_mW_per_cm2, dose.mean_irradiance_mW_per_cm2
+    fraction = setting.power_W / device.average_power_W
+    return (device.peak_irradiance_mW_per_cm2() * fraction,
+            device.mean_irradiance_mW_per_cm2() * fraction)  # fmt: skip
+
+
 def thermal_step(horizon_s: float) -> float:
     """The largest thermal time step used over a time range of `horizon_s`."""
     return min(MAX_THERMAL_STEP_S, horizon_s / STEPS_PER_HORIZON)
 
 
-def _axis_responses(heating: xr.Dataset, site: Site) -> tuple[ThermalResponse, ThermalResponse]:
+def _in_stack(heating: xr.Dataset, site: Site) -> np.ndarray:
+    """Axis cells inside the tissue stack: the thermal padding below it only carries the
+    resting temperature and is no place the light heats."""
+    return np.asarray(heating["z_mm"].values < site.thickness_mm)
+
+
+def _response_depths(heating: xr.Dataset, site: Site) -> np.ndarray:
+    return np.concatenate(([0.0], heating["z_mm"].values[_in_stack(heating, site)]))
+
+
+def _axis_responses(
+    heating: xr.Dataset, site: Site, skin_start_C: float | None = None
+) -> tuple[ThermalResponse, ThermalResponse]:
     """Rise per watt (the driver ran at 1 W) on the axis: of the skin (face and skin
-    layers), and of all tissue (face included)."""
-    baseline = heating["baseline_temperature_C"].isel(r_mm=0).values
-    axis = heating["temperature_C"].values
+    layers), and of all tissue of the stack (face included). A measured resting skin
+    temperature replaces the model's resting temperature of the skin face and skin
+    layers; Pennes with fixed perfusion is linear, so the rise does not depend on it."""
+    inside = _in_stack(heating, site)
+    baseline = heating["baseline_temperature_C"].isel(r_mm=0).values[inside]
+    axis = heating["temperature_C"].values[:, inside]
     surface = heating["surface_temperature_C"].values
     baseline_all = np.concatenate(([surface[0]], baseline))
     rise = np.concatenate((surface[:, None], axis), axis=1) - baseline_all
     time = heating["time_s"].values
     is_skin = np.array([layer.tissue in SKIN_TISSUES for layer in site.layers])
-    layer_of_cell = np.minimum(heating["layer_index"].values, len(site.layers)) - 1
+    layer_of_cell = np.minimum(heating["layer_index"].values[inside], len(site.layers)) - 1
     skin_cells = np.concatenate(([True], is_skin[layer_of_cell]))
+    if skin_start_C is not None:
+        baseline_all = baseline_all.copy()
+        baseline_all[skin_cells] = skin_start_C
     return (
         ThermalResponse(time, baseline_all[skin_cells], rise[:, skin_cells]),
         ThermalResponse(time, baseline_all, rise),
     )
+
+
+@dataclass(frozen=True)
+class Hottest:
+    peak_C: float
+    """Hottest point of the stack on the axis (deep tissue at rest included): hard stop."""
+    heated_C: float
+    """Hottest point where the light heats: cells rising by at least HEATED_FRACTION of
+    the largest rise (deep tissue resting near 37 C is not 'hot tissue')."""
+    heated_depth_mm: float
+    rise_K: float
+    rise_depth_mm: float
+
+
+# Cells whose rise reaches this share of the largest rise on the axis are "heated".
+HEATED_FRACTION = 0.5
+
+
+def _hottest(response: ThermalResponse, depths_mm: np.ndarray, setting: Setting) -> Hottest:
+    """The hottest point and the largest rise on the axis within the stack, over a spot."""
+    on = response.time_s <= setting.time_s
+    rise = setting.power_W * response.rise_per_W[on].max(axis=0)
+    peak = float(response.peak_C(setting.power_W, setting.time_s))
+    temperature = np.where(rise >= HEATED_FRACTION * rise.max(), response.baseline_C + rise,
+                           -np.inf)  # fmt: skip
+    hot = int(np.argmax(temperature))
+    return Hottest(
+        peak_C=peak,
+        heated_C=float(temperature[hot]),
+        heated_depth_mm=float(depths_mm[hot]),
+        rise_K=float(rise.max()),
+        rise_depth_mm=float(depths_mm[int(np.argmax(rise))]),
+    )
+
+
+def skin_boundary_text(conditions: ThermalConditions) -> str:
+    """The skin's thermal boundary in words: a stated modelling choice."""
+    probe = conditions.probe
+    if probe is None:
+        return (
+            f"bare skin in room air ({conditions.air_temperature_C:g} °C, "
+            f"{conditions.convection_W_per_m2_K:g} W/(m²·K))"
+        )
+    return (
+        f"contact applicator on the skin over {probe.radius_mm:g} mm radius at "
+        f"{probe.temperature_C:g} °C, {probe.contact_conductance_W_per_m2_K:g} W/(m²·K); "
+        f"room air ({conditions.air_temperature_C:g} °C) elsewhere"
+    )
+
+
+def _defaulted(request: PlanRequest, site: Site) -> tuple[str, ...]:
+    """Reported patient facts not given; fat only where the site has a fat layer to set."""
+    has_fat = not site.is_plantar and any(l.tissue == "subcutaneous_fat" for l in site.layers)
+    return tuple(name for name in request.patient.defaulted_inputs()
+                 if name != "subcutaneous_fat_mm" or has_fat)  # fmt: skip
 
 
 def _constraint(skin: ThermalResponse, tissue: ThermalResponse, limit_C: float) -> ThermalResponse:
@@ -533,11 +685,11 @@ def _checks(request: PlanRequest, device: Device, beam: Beam, setting: Setting,
         exposure_s=max(setting.time_s, 1e-9), source_type="laser" if laser else "lamp",
         pulse=pulse, insensate=request.insensate, peak_skin_C=peak_skin_C,
         temperature_limits=request.temperature_limits, damage_integral=omega,
-        screening=request.screening,
+        screening=request.screening_facts,
     )  # fmt: skip
     deep = SafetyCheck.compare(
         name="peak tissue temperature (hard stop)",
-        quantity="hottest point anywhere on the beam axis during the exposure",
+        quantity="hottest point on the beam axis within the tissue during the exposure",
         value=peak_C, limit=HARD_STOP_C, unit="C", severity="block", source=HARD_STOP_SOURCE,
         note="tissue below the skin is held below the hard stop; the skin limit is stricter",
     )  # fmt: skip
@@ -573,6 +725,27 @@ def _notes(request: PlanRequest, device: Device, setting: Setting, spots: int,
         notes.append("insensate skin: the patient cannot report heat; inspect the skin")
     scale = request.thermal_conditions.perfusion_scale
     notes.append(f"temperature model: perfusion {scale:g} x the IT'IS value")
+    if request.temperature_margin_K > 0.0:
+        notes.append(
+            f"planned {request.temperature_margin_K:g} K below the {request.skin_limit_C:g} °C "
+            "skin limit (safety margin asked for)"
+        )
+    if request.skin_start_C is not None:
+        notes.append(
+            f"resting skin temperature {request.skin_start_C:g} °C as measured (used for the "
+            f"skin face and skin layers); {SKIN_START_SOURCE}"
+        )
+    else:
+        notes.append(
+            "resting skin temperature from the model (room air, 37 °C blood), likely warmer "
+            "than a neuropathic foot: the cautious side; measure it and give it to refine "
+            f"({SKIN_START_SOURCE})"
+        )
+    if not request.screened:
+        notes.append(
+            "contraindications not screened: no screening facts were given (pregnancy, "
+            "malignancy in the field, photosensitising drugs, arterial disease, implants...)"
+        )
     return tuple(notes)
 
 

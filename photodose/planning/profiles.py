@@ -88,7 +88,7 @@ def penetration_levels(depths: PenetrationDepths) -> tuple[PenetrationLevel, ...
 
 
 def temperature_curve(
-    response: ThermalResponse, heating: xr.Dataset, power_W: float, time_s: float
+    response: ThermalResponse, depths_mm: np.ndarray, power_W: float, time_s: float
 ) -> TemperatureCurve:
     """Skin surface and hottest axis temperature from the start to the end of one spot.
 
@@ -102,7 +102,7 @@ def temperature_curve(
     times = np.append(response.time_s[steps], end_s) if end_s > 0.0 else response.time_s[:1]
     surface = ThermalResponse(response.time_s, response.baseline_C[:1], response.rise_per_W[:, :1])
     last_step = response.baseline_C + power_W * response.rise_per_W[max(steps.sum() - 1, 0)]
-    depths = np.concatenate(([0.0], heating["z_mm"].values))
+    depths = np.asarray(depths_mm)  # of the response's cells, 0 = the skin face
     return TemperatureCurve(
         time_s=tuple(float(t) for t in times),
         surface_C=tuple(float(t) for t in surface.peak_C(power_W, times)),

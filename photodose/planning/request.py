@@ -38,13 +38,30 @@ DIABETIC_PERFUSION_SCALE = 0.5
 DEFAULT_TREATMENT_LENGTH_MM = 30.0
 
 
+# Resting skin temperature of feet varies widely, so it is an input, not a constant:
+# mean plantar temperature 27.8 +- 1.0 C in healthy adults after 15 min at rest and
+# 26.8-27.6 C in diabetic patients (Sun et al. 2005, Foot Ankle Int 26:847, infrared
+# imaging); 32-35 C in diabetic neuropathy against 27-30 C without it (Bagavathiappan et
+# al. 2010, J Diabetes Sci Technol 4:1386). Without a measurement the model's own
+# resting temperature (room air, 37 C blood) is used: warmer, so the cautious side.
+SKIN_START_SOURCE = (
+    "resting foot skin temperatures: 26.8-27.8 C plantar mean (Sun et al. 2005, Foot Ankle "
+    "Int 26:847), 32-35 C in diabetic neuropathy vs 27-30 C without (Bagavathiappan et al. "
+    "2010, J Diabetes Sci Technol 4:1386)"
+)
+
+
 class PlanRequest(Spec):
     """A planning problem. Times in s, powers in W, fluences in J/cm^2."""
 
     site: Site
     device: Device
     patient: Patient = Patient()
-    screening: ScreeningInput = ScreeningInput()
+    screening: ScreeningInput | None = Field(
+        default=None,
+        description="contraindication screening facts; None: not screened (the plan and "
+        "report say so, never 'no contraindication')",
+    )
     window: DoseWindow = DoseWindow()
     aim_J_per_cm2: float | None = Field(
         default=None,
@@ -90,6 +107,19 @@ class PlanRequest(Spec):
     sessions_per_week: int = Field(default=3, ge=1, le=14)
     weeks: int = Field(default=4, ge=1, le=52)
     temperature_limits: TemperatureLimits = TemperatureLimits()
+    temperature_margin_K: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=5.0,
+        description="plan this far below the skin limit, K (the limit itself is unchanged)",
+    )
+    skin_start_C: float | None = Field(
+        default=None,
+        ge=20.0,
+        le=37.0,
+        description="measured skin temperature before treatment, C (feet: often 27-35 C); "
+        "default: the model's resting temperature",
+    )
     thermal: ThermalConditions | None = Field(
         default=None,
         description="heat-transfer conditions; default: room air, perfusion halved for "
@@ -125,11 +155,36 @@ class PlanRequest(Spec):
     def insensate(self) -> bool:
         """Neuropathy patients are treated as insensate unless the skin is known sensate
         on a non-foot site; insensate feet or screening say so explicitly."""
-        return self.patient.insensate_feet or self.screening.insensate_skin
+        screened = self.screening is not None and self.screening.insensate_skin
+        return self.patient.insensate_feet or screened
+
+    @property
+    def screened(self) -> bool:
+        return self.screening is not None
+
+    @property
+    def screening_facts(self) -> ScreeningInput:
+        """The facts screened: those given (none when not screened), with the patient's
+        insensate skin, a precaution that holds whether or not a screening was done."""
+        facts = self.screening or ScreeningInput()
+        return facts.model_copy(update={"insensate_skin": self.insensate})
+
+    @property
+    def skin_limit_C(self) -> float:
+        limits = self.temperature_limits
+        return limits.insensate_max_C if self.insensate else limits.sensate_max_C
+
+    @property
+    def planning_limit_C(self) -> float:
+        """The skin temperature the planner may reach: the limit less the margin."""
+        return self.skin_limit_C - self.temperature_margin_K
 
     @property
     def thermal_conditions(self) -> ThermalConditions:
-        if self.thermal is not None:
-            return self.thermal
-        scale = DIABETIC_PERFUSION_SCALE if self.patient.diabetic else 1.0
-        return ThermalConditions(perfusion_scale=scale)
+        return self.thermal if self.thermal is not None else default_thermal(self.patient)
+
+
+def default_thermal(patient: Patient) -> ThermalConditions:
+    """Room air; perfusion halved for a diabetic patient (assumption, see above)."""
+    scale = DIABETIC_PERFUSION_SCALE if patient.diabetic else 1.0
+    return ThermalConditions(perfusion_scale=scale)

@@ -21,7 +21,7 @@ from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
 from photodose.report.figures import fluence_depth_svg, temperature_svg
 from photodose.views.plan import PlanView, plan_view
-from photodose.views.rows import number
+from photodose.views.rows import clinical_text, number
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("photodose.report", "templates"),
@@ -31,6 +31,7 @@ _ENVIRONMENT = jinja2.Environment(
     lstrip_blocks=True,
 )
 _ENVIRONMENT.filters["number"] = number
+_ENVIRONMENT.filters["clinical"] = clinical_text
 _ENVIRONMENT.globals["pretty_space"] = lambda text: re.sub(r"\s+", " ", text).strip()
 
 @dataclass(frozen=True)

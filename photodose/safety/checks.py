@@ -20,10 +20,16 @@ Severity = Literal["block", "warn", "info"]
 """What failing the check means: `block` forbids the exposure, `warn` needs a clinician's
 judgement (and is reported with its ratio), `info` is reported only."""
 
-CheckKind = Literal["limit", "advisory"]
+CheckKind = Literal["limit", "advisory", "not_applicable"]
 """`limit`: a numeric limit a planner can trade power and time against. `advisory`: a fact
-or a statement of applicability (a contraindication, a limit that does not apply); it is
-reported but never named as the binding limit."""
+(a contraindication or a precaution from the screening). `not_applicable`: a limit that
+does not apply to this exposure, with the reason. Only `limit` checks can bind."""
+
+Status = Literal[
+    "within limit", "exceeded", "not applicable", "contraindication", "precaution", "note"
+]
+"""What a reader is told about a check: one word for the table, the same for the banner."""
+CONCERNS: frozenset[str] = frozenset({"exceeded", "contraindication", "precaution"})
 
 SEVERITY_RANK: dict[str, int] = {"block": 0, "warn": 1, "info": 2}
 
@@ -65,7 +71,8 @@ class SafetyCheck(Spec):
         note: str = "",
         kind: CheckKind = "limit",
     ) -> SafetyCheck:
-        """Build a check that passes when `value <= limit`."""
+        """Build a check that passes when `value <= limit` (a limit that does not apply
+        never fails)."""
         value = float(value)
         limit = float(limit)
         return cls(
@@ -74,7 +81,7 @@ class SafetyCheck(Spec):
             value=value,
             limit=limit,
             unit=unit,
-            passed=value <= limit,
+            passed=value <= limit or kind == "not_applicable",
             severity=severity,
             margin=value / limit,
             source=source,
@@ -82,11 +89,29 @@ class SafetyCheck(Spec):
             kind=kind,
         )
 
+    @property
+    def status(self) -> Status:
+        """`within limit` / `exceeded` for limits; `not applicable`; for advisories the
+        level as a clinician reads it: `contraindication` (block), `precaution` (warn),
+        `note` (info)."""
+        if self.kind == "not_applicable":
+            return "not applicable"
+        if self.kind == "advisory":
+            return {"block": "contraindication", "warn": "precaution", "info": "note"}[
+                self.severity
+            ]
+        return "within limit" if self.passed else "exceeded"
+
+    @property
+    def is_concern(self) -> bool:
+        """Exceeded, a contraindication or a precaution: what the verdict must mention."""
+        return self.status in CONCERNS
+
     def summary(self) -> str:
         """One line: `name: value unit vs limit unit (ratio) ok/EXCEEDED [severity]`; for an
         advisory, `name [severity]: note`."""
-        if self.kind == "advisory":
-            return f"{self.name} [{self.severity}]: {self.note}"
+        if self.kind != "limit":
+            return f"{self.name} [{self.status}]: {self.note}"
         verdict = "ok" if self.passed else "EXCEEDED"
         unit = f" {self.unit}" if self.unit else ""
         return (

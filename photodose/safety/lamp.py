@@ -102,7 +102,7 @@ def lamp_skin_thermal_check(
             "the exposure); the temperature limits decide."
         )
     return SafetyCheck.compare(
-        name="skin thermal hazard (lamp/LED): not applicable",
+        name="skin thermal hazard (lamp/LED)",
         quantity="exposure duration against the 10 s validity of the IEC 62471 skin limit",
         value=exposure_s,
         limit=LAMP_MAX_DURATION_S,
@@ -110,5 +110,5 @@ def lamp_skin_thermal_check(
         severity="warn" if insensate else "info",
         source=LAMP_SOURCE,
         note=note,
-        kind="advisory",
+        kind="not_applicable",
     )

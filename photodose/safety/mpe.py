@@ -174,7 +174,7 @@ _MPE_NOTE = (
     "MPE is an accidental-exposure limit, not a treatment ceiling: therapy lasers exceed it "
     "at the probe by design, so exceeding it is a warning and treatment safety rests on the "
     "temperature limits and thermal model. Irradiance must be averaged over a 3.5 mm "
-    "aperture (see aperture_averaged_irradiance_mW_per_cm2)."
+    "aperture (the planner does so)."
 )
 
 
@@ -199,12 +199,12 @@ def skin_mpe_check(
         )
     ca = float(correction_factor_ca(wavelength_nm))
     regime = mpe_regime(exposure_s)
-    head = f"C_A = {ca:.4f} at {wavelength_nm:g} nm; table row {regime}. "
+    head = f"correction factor CA = {ca:.3g} at {wavelength_nm:g} nm; table row {regime}. "
     if pulse is None:
         limit = float(skin_mpe_irradiance_W_per_cm2(wavelength_nm, exposure_s)) * MW_PER_W
         return SafetyCheck.compare(
             name="skin MPE (laser)",
-            quantity=f"mean irradiance at the skin over {exposure_s:g} s (3.5 mm aperture)",
+            quantity=f"mean irradiance at the skin over {exposure_s:.3g} s (3.5 mm aperture)",
             value=irradiance_mW_per_cm2,
             limit=limit,
             unit="mW/cm^2",

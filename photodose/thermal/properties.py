@@ -100,6 +100,10 @@ _PRESETS: dict[str, ThermalProperties] = {
     # The epidermis has no blood vessels (it is fed by diffusion from the dermis), so no
     # perfusion and, with it, no separate metabolic term; bulk values of IT'IS "Skin".
     "epidermis": _itis(*_SKIN[:3], 0.0, 0.0),
+    # ASSUMPTION: a callus (hyperkeratotic stratum corneum) is dead tissue: no perfusion
+    # or metabolism; bulk IT'IS "Skin" density, heat capacity and conductivity (drier
+    # keratin conducts less, so the skin below would warm slightly more; not modelled).
+    "stratum_corneum": _itis(*_SKIN[:3], 0.0, 0.0),
     # IT'IS "Skin" is dominated by the dermis by volume: used as is.
     "dermis": _itis(*_SKIN),
     # ASSUMPTION: IT'IS has no plantar (glabrous) skin entry; "Skin" is used. Plantar skin

@@ -26,6 +26,7 @@ from photodose.transport.tallies import Accumulator, BatchTallies
 ProgressCallback = Callable[[int, int], None]
 """Called as progress(photons_done, photons_total) after each batch."""
 
+_NO_TABLE = np.zeros(2)
 _BEAM_KINDS = {"pencil": kernel.BEAM_PENCIL, "gaussian": kernel.BEAM_GAUSSIAN,
                "flat_top": kernel.BEAM_FLAT_TOP}
 
@@ -82,10 +83,18 @@ class LayeredRun:
     launch_weight: float
     launch_layer: int
     clear_entry: float
+    launch_rings: tuple[np.ndarray, np.ndarray] | None = None
+    """(edges_mm, cumulative power at the edges): launch radii from a table of rings."""
 
     @classmethod
-    def prepare(cls, simulation: Simulation, beam: Beam | None = None) -> LayeredRun:
-        """`beam` overrides the launch profile (a pencil for convolved beams)."""
+    def prepare(
+        cls,
+        simulation: Simulation,
+        beam: Beam | None = None,
+        launch_rings: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> LayeredRun:
+        """`beam` overrides the launch profile (a pencil for convolved beams);
+        `launch_rings` replaces it by a radial table (see `simulate_radial_source`)."""
         rsp, launch_layer = specular_reflectance(simulation.stack)
         return cls(
             simulation=simulation,
@@ -94,6 +103,7 @@ class LayeredRun:
             launch_weight=1.0 - rsp,
             launch_layer=launch_layer,
             clear_entry=clear_entry_weight(simulation.stack),
+            launch_rings=launch_rings,
         )
 
     @property
@@ -104,11 +114,15 @@ class LayeredRun:
         """Tallies of photons first .. first + count - 1 (depend on nothing else)."""
         simulation, grid, arrays = self.simulation, self.simulation.grid, self.arrays
         tallies = BatchTallies.zeros(grid.nr, grid.nz, grid.na, len(simulation.stack.layers))
+        if self.launch_rings is None:
+            kind, edges, cdf = _BEAM_KINDS[self.beam.profile], _NO_TABLE, _NO_TABLE
+        else:
+            kind, (edges, cdf) = kernel.BEAM_TABULATED, self.launch_rings
         kernel.run_photons(
             first, count, simulation.seed,
             arrays.z_top, arrays.z_bottom, arrays.mua, arrays.mus, arrays.g, arrays.n,
             self.launch_weight, self.launch_layer, self.clear_entry,
-            _BEAM_KINDS[self.beam.profile], self.beam.radius_mm,
+            kind, self.beam.radius_mm, edges, cdf,
             grid.dr_mm, grid.dz_mm, grid.da_rad,
             simulation.roulette.weight_threshold, simulation.roulette.survival_chance,
             tallies.rd_ra, tallies.tt_ra, tallies.a_rz, tallies.f_rz, tallies.a_layer,
@@ -151,11 +165,12 @@ def run_tallies(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
     beam: Beam | None = None,
+    launch_rings: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[Accumulator, RunStats]:
     """Run every batch on a thread pool and reduce in batch order; `beam` overrides the
-    launch profile."""
+    launch profile, `launch_rings` replaces it by a radial table."""
     workers = workers or os.cpu_count() or 1
-    prepared = LayeredRun.prepare(simulation, beam)
+    prepared = LayeredRun.prepare(simulation, beam, launch_rings)
     prepared.run_photons(0, 0)  # load or compile the kernel before the clock starts
     accumulator = Accumulator()
     done = 0
@@ -196,3 +211,27 @@ def simulate_with_stats(
     """As `simulate`, also returning timing (kept out of the dataset, which is exact)."""
     accumulator, stats = run_tallies(simulation, workers, progress, beam=launch_beam(simulation))
     return finish(simulation, accumulator), stats
+
+
+def simulate_radial_source(
+    simulation: Simulation,
+    edges_mm: np.ndarray,
+    ring_power: np.ndarray,
+    workers: int | None = None,
+) -> xr.Dataset:
+    """Monte Carlo of a source whose power enters at normal incidence in rings: ring k
+    (edges_mm[k] to edges_mm[k + 1]) carries ring_power[k] (any units; normalised), at
+    constant irradiance across the ring. The tallies are radial about the rings' centre,
+    so any pattern (an emitter array) enters through its power per ring about the point
+    where the field is read; the result is per watt, as `simulate`'s. The simulation's
+    own beam is ignored (its dataset attribute keeps it)."""
+    edges = np.asarray(edges_mm, dtype=np.float64)
+    power = np.asarray(ring_power, dtype=np.float64)
+    ordered = edges.ndim == 1 and edges.size == power.size + 1 and bool(np.all(np.diff(edges) > 0))
+    if not ordered or edges[0] < 0:
+        raise ValueError("edges_mm: increasing ring radii from >= 0, one more than ring_power")
+    if np.any(power < 0) or power.sum() <= 0:
+        raise ValueError("ring_power: non-negative, with a positive sum")
+    cdf = np.concatenate(([0.0], np.cumsum(power) / power.sum()))
+    accumulator, _ = run_tallies(simulation, workers, beam=Beam(), launch_rings=(edges, cdf))
+    return finish(simulation.model_copy(update={"beam": Beam()}), accumulator)

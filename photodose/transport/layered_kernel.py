@@ -36,6 +36,7 @@ from photodose.transport.rng import seed_photon, uniform
 BEAM_PENCIL = 0
 BEAM_GAUSSIAN = 1
 BEAM_FLAT_TOP = 2
+BEAM_TABULATED = 3  # launch radius from a table of rings (an emitter array's pattern)
 
 # counts[] slots
 COUNT_SCATTERINGS = 0
@@ -47,10 +48,13 @@ def run_photons(
     first_photon, n_photons, seed,
     z_top, z_bottom, mua, mus, g, n_index,
     launch_weight, launch_layer, clear_entry_weight, beam_kind, beam_radius,
+    launch_edges, launch_cdf,
     dr, dz, da, weight_threshold, survival_chance,
     rd_ra, tt_ra, a_rz, f_rz, a_layer, counts,
 ):  # fmt: skip
     """Run photons first_photon .. first_photon + n_photons - 1, adding their weight
+    (`launch_edges`, `launch_cdf`: ring radii and the cumulative power at them, used by
+    BEAM_TABULATED only)
     into the tallies (Rd and Tt by radius and exit angle, absorbed weight and collision
     fluence by radius and depth, absorbed weight per layer). `clear_entry_weight` is
     the summed weight of the incoming beam's passes through a clear top layer (0 when the
@@ -69,6 +73,14 @@ def run_photons(
             x = beam_radius * math.sqrt(-0.5 * math.log(1.0 - uniform(state)))
         elif beam_kind == BEAM_FLAT_TOP:
             x = beam_radius * math.sqrt(uniform(state))
+        elif beam_kind == BEAM_TABULATED:
+            # ring k with probability launch_cdf[k+1] - launch_cdf[k], then uniform in
+            # area inside the ring (the irradiance is taken constant across one ring)
+            k = np.searchsorted(launch_cdf, uniform(state), side="right") - 1
+            k = min(max(k, 0), launch_edges.shape[0] - 2)
+            inner = launch_edges[k] * launch_edges[k]
+            outer = launch_edges[k + 1] * launch_edges[k + 1]
+            x = math.sqrt(inner + uniform(state) * (outer - inner))
         y = 0.0
         if clear_entry_weight > 0.0:
             # the vertical passes through the clear top layer: exact track length per bin

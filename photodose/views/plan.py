@@ -8,11 +8,15 @@ from dataclasses import dataclass
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
 from photodose.safety.checks import SafetyCheck
+from photodose.safety.contraindications import screen
 from photodose.tissue.site import ASSUMPTION_MARK, Site, rests_on_assumption
 from photodose.units import PERCENT_PER_FRACTION
 from photodose.views.rows import (
+    CheckLine,
     Row,
+    check_lines,
     device_rows,
+    led_pattern_rows,
     nerve_dose_rows,
     number,
     patient_rows,
@@ -23,21 +27,20 @@ from photodose.views.rows import (
     window_rows,
 )
 from photodose.views.wording import (
+    FINDING_PREFIX,
+    Verdict,
     binding_in_words,
     depth_claim_sentences,
     headline,
+    safety_verdict,
     verification_summary,
 )
-
-# The prefix a screening finding carries as a check (photodose.safety.contraindications).
-FINDING_PREFIX = "contraindication: "
 
 
 @dataclass(frozen=True)
 class CheckRow:
     check: SafetyCheck
-    value: str
-    limit: str
+    line: CheckLine
     assumption: bool
 
 
@@ -88,6 +91,12 @@ class PlanView:
     axis_radius_mm: str
     checks: list[CheckRow]
     findings: list[CheckRow]
+    verdict: Verdict
+    screened: bool
+    screening_clear: bool
+    """Screened, and none of the screened facts is present."""
+    input_warnings: tuple[str, ...]
+    led_pattern: list[Row]
     assumptions: list[Flagged]
     sources: list[Flagged]
     verification: list[Row] | None
@@ -98,7 +107,11 @@ class PlanView:
 
 def plan_view(plan: Plan, verification: Verification | None = None) -> PlanView:
     site = plan.site
-    checks = [check_row(check) for check in plan.checks]
+    checks = [
+        CheckRow(check, line, rests_on_assumption(check.source) or rests_on_assumption(check.note))
+        for check, line in zip(plan.checks, check_lines(plan), strict=True)
+    ]
+    screening = plan.request.screening
     return PlanView(
         site=site,
         title=f"{site.title} with {plan.request.device.title}",
@@ -109,7 +122,7 @@ def plan_view(plan: Plan, verification: Verification | None = None) -> PlanView:
         layers=[
             LayerRow(
                 layer.name,
-                layer.tissue,
+                layer.tissue.replace("_", " "),
                 number(layer.thickness_mm),
                 f"{number(layer.thickness_range_mm[0])}-{number(layer.thickness_range_mm[1])}",
                 Flagged(layer.source, layer.is_assumption),
@@ -129,6 +142,11 @@ def plan_view(plan: Plan, verification: Verification | None = None) -> PlanView:
         axis_radius_mm=number(plan.axial.axis_radius_mm),
         checks=checks,
         findings=[row for row in checks if row.check.name.startswith(FINDING_PREFIX)],
+        verdict=safety_verdict(plan),
+        screened=plan.screened,
+        screening_clear=screening is not None and not screen(screening),
+        input_warnings=plan.input_warnings,
+        led_pattern=led_pattern_rows(plan),
         assumptions=assumptions(plan),
         sources=sources(plan),
         verification=None if verification is None else verification_rows(verification),
@@ -158,16 +176,6 @@ def depth_rows(plan: Plan) -> list[DepthRow]:
         else:
             rows.append(DepthRow(label, "not found", item.reason))
     return rows
-
-
-def check_row(check: SafetyCheck) -> CheckRow:
-    fact = check.unit == "fact"
-    return CheckRow(
-        check=check,
-        value="present" if fact else number(check.value),
-        limit="" if fact else number(check.limit),
-        assumption=rests_on_assumption(check.source) or rests_on_assumption(check.note),
-    )
 
 
 def assumptions(plan: Plan) -> list[Flagged]:

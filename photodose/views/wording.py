@@ -3,15 +3,61 @@ Monte Carlo check. Shared by the HTML report and the command line."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
+from photodose.safety.checks import SafetyCheck
 from photodose.units import MM_PER_CM
 from photodose.views.rows import number
 
+# The prefix a screening finding carries as a check (photodose.safety.contraindications).
+FINDING_PREFIX = "contraindication: "
+
 # The claim the depth section tests (shared/domain/README.md, landscape.md).
 DEPTH_CLAIM = 'Popular descriptions say near-infrared light "penetrates 2 to 7 cm".'
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The one safety verdict the banner, the printout and the table all follow.
+    `level`: "stop" (a limit that forbids treatment is exceeded, or a contraindication),
+    "caution" (a precaution, a warning limit exceeded, or no screening), "clear"."""
+
+    level: str
+    text: str
+
+
+def safety_verdict(plan: Plan) -> Verdict:
+    """Built from the checks' statuses only, so it cannot disagree with the table."""
+    checks = plan.checks
+    stops = [c for c in checks if c.severity == "block" and c.status in
+             ("exceeded", "contraindication")]  # fmt: skip
+    exceeded = [c for c in checks if c.status == "exceeded" and c.severity != "block"]
+    precautions = [c for c in checks if c.status == "precaution"]
+    parts = []
+    if stops:
+        parts.append("Do not treat: " + "; ".join(_check_name(c) for c in stops) + ".")
+    elif exceeded:
+        parts.append(
+            "Within every limit that forbids treatment; exceeded, for the clinician to judge: "
+            + "; ".join(_check_name(c) for c in exceeded) + "."
+        )
+    else:
+        parts.append("Within every safety limit checked.")
+    if precautions:
+        parts.append("Precautions: " + "; ".join(_check_name(c) for c in precautions) + ".")
+    if not plan.screened:
+        parts.append("Contraindications: not screened.")
+    level = "stop" if stops else ("caution" if exceeded or precautions or not plan.screened
+                                  else "clear")  # fmt: skip
+    return Verdict(level, " ".join(parts))
+
+
+def _check_name(check: SafetyCheck) -> str:
+    return check.name.removeprefix(FINDING_PREFIX)
 
 
 def headline(plan: Plan) -> str:
@@ -26,22 +72,47 @@ def headline(plan: Plan) -> str:
         dose += (f"; 90 % interval {number(interval.low_J_per_cm2)}-"
                  f"{number(interval.high_J_per_cm2)} over what is unknown")  # fmt: skip
     dose += ")"
+    verdict = safety_verdict(plan).text
     if plan.binding.startswith("blocked: "):
-        return (
-            f"Not feasible: a safety check that forbids treatment failed "
-            f"({plan.binding.removeprefix('blocked: ')})."
-        )
+        return f"Not feasible. {verdict}"
     if plan.kind == "check":
-        limits = ("within every safety limit checked" if plan.feasible
-                  else f"a limit is passed ({plan.binding})")  # fmt: skip
-        return (f"Protocol as given: {dose}, {limits}; {plan.window_position} {band}.")
+        return f"Protocol as given: {dose}, {plan.window_position} {band}. {verdict}"
     if not plan.feasible:
         return (
             f"Not feasible: no safe setting reaches the aim "
             f"({number(plan.aim_J_per_cm2)} J/cm²); at best {dose}, {plan.window_position} "
-            f"{band}."
+            f"{band}. {verdict}"
         )
-    return f"Within every safety limit checked: {dose}, {plan.window_position} {band}."
+    return f"{dose[0].upper()}{dose[1:]}, {plan.window_position} {band}. {verdict}"
+
+
+def patient_summary(plan: Plan) -> str:
+    """The patient in one line; each fact not given is marked "(default)"."""
+    request = plan.request
+    patient = request.patient
+    defaulted = set(plan.defaulted_inputs)
+
+    def mark(name: str) -> str:
+        return " (default)" if name in defaulted else ""
+
+    site = plan.site
+    parts = [
+        f"skin type {patient.skin_type}{mark('skin_type')}",
+        ("diabetic" if patient.diabetic else "not diabetic") + mark("diabetic"),
+        ("insensate" if request.insensate else "sensate") + " skin" + mark("insensate_feet"),
+    ]
+    fat = next((layer for layer in site.layers if layer.tissue == "subcutaneous_fat"), None)
+    if "subcutaneous_fat_mm" in defaulted and fat is not None:
+        parts.append(f"fat {number(fat.thickness_mm)} mm (site default)")
+    elif patient.subcutaneous_fat_mm is not None:
+        parts.append(f"fat {number(patient.subcutaneous_fat_mm)} mm (measured)")
+    if patient.nerve_depth_mm is not None:
+        parts.append(f"nerve depth {number(patient.nerve_depth_mm)} mm (measured)")
+    if patient.plantar_atrophy:
+        parts.append("plantar atrophy")
+    if patient.callus_mm:
+        parts.append(f"callus {number(patient.callus_mm)} mm")
+    return ", ".join(parts)
 
 
 def binding_in_words(plan: Plan) -> str:
@@ -51,14 +122,18 @@ def binding_in_words(plan: Plan) -> str:
     if binding.startswith("dose aim at rated power"):
         return (
             "No safety limit is reached: the device runs at its full rated power, and the "
-            "time per spot is simply what that power needs to bring the aimed dose to the "
-            "nerve. How far the skin stays below its temperature limit is in brackets."
+            "time per spot is what that power needs to bring the aimed dose to the nerve. "
+            "How far the skin stays below its temperature limit is in brackets."
         )
     if binding == "skin temperature":
+        margin = plan.temperature_limit_C - plan.planning_limit_C
+        allowed = (f"{number(plan.planning_limit_C)} °C ({number(margin)} K below the "
+                   f"{number(plan.temperature_limit_C)} °C limit)" if margin > 0
+                   else f"{number(plan.temperature_limit_C)} °C limit")  # fmt: skip
         return (
-            f"Heating sets the protocol: at full power the tissue would pass the "
-            f"{number(plan.temperature_limit_C)} °C limit before the nerve had its dose, so "
-            "the power is turned down (or the time cut short) to stay at or below it."
+            f"Heating sets the protocol: at full power the skin would pass the {allowed} "
+            "before the nerve had its dose, so the power is turned down (or the time cut "
+            "short). The plan sits at that temperature: there is no further headroom."
         )
     if binding == "time per spot":
         return (

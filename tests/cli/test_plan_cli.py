@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -34,7 +36,9 @@ def test_plan_prints_the_plan_and_writes_the_report(tmp_path: Path) -> None:
     assert "reporting band (an assumption" in output
     assert "binding constraint: dose aim at rated power" in output
     assert "patient: skin type 3, diabetic, insensate skin" in output
-    assert "contraindication: insensate skin" in output  # a warning the screening adds
+    assert "Precautions: insensate skin" in output  # insensate skin is a precaution
+    assert re.search(r"insensate skin\s*│ precaution", output)
+    assert "Contraindications: not screened" in output
     assert f"report written to {report}" in output
     html = report.read_text(encoding="utf-8")
     assert html.count("<svg") == 2 and "Treatment plan:" in html
@@ -43,9 +47,15 @@ def test_plan_prints_the_plan_and_writes_the_report(tmp_path: Path) -> None:
 def test_default_report_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     run("--site", "wrist-median", "--device", "980nm-laser-200mW", "--sensate")
-    report = tmp_path / "out" / "plan-wrist-median-980nm-laser-200mW.html"
+    stem = f"plan-wrist-median-980nm-laser-200mW-{date.today().isoformat()}"
+    report = tmp_path / "out" / f"{stem}.html"
     assert report.is_file()
     assert "skin limit 43 °C (sensate skin)" in report.read_text(encoding="utf-8")
+    # a second run never overwrites the first report
+    first = report.read_bytes()
+    output = run("--site", "wrist-median", "--device", "980nm-laser-200mW", "--sensate")
+    assert (tmp_path / "out" / f"{stem}-2.html").is_file()
+    assert report.read_bytes() == first and f"{stem}-2.html" in output
 
 
 def test_json_round_trips_into_a_plan(tmp_path: Path) -> None:
@@ -122,6 +132,128 @@ def test_bad_input_is_one_line_with_status_2(
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_every_cli_default_is_the_apis(tmp_path: Path) -> None:
+    """Options left out fall back to the Python API's defaults: the CLI's plan equals
+    `photodose.plan(site, device)` field for field (request included)."""
+    import typer.main
+
+    import photodose as pd
+    from photodose.cli.plan import API_DEFAULTS, plan_command
+
+    path = tmp_path / "plan.json"
+    run(*ANKLE, "--report", str(tmp_path / "r.html"), "--json", str(path))
+    cli = Plan.from_json(path.read_text(encoding="utf-8"))
+    api = pd.plan("medial-ankle-tibial", "808nm-laser-probe")
+    assert cli.request.model_dump() == api.request.model_dump()
+    assert cli.model_dump() == api.model_dump()
+    assert cli.temperature_limit_C == 41.0
+    # and no option carries a default of its own for a field the API owns
+    params = {p.name: p for p in typer.main.get_command_from_info(
+        typer.models.CommandInfo(callback=plan_command), pretty_exceptions_short=True,
+        rich_markup_mode=None).params}  # fmt: skip
+    for option in API_DEFAULTS:
+        assert params[option].default is None, option
+
+
+def test_defaulted_inputs_are_marked(tmp_path: Path) -> None:
+    output = run(*ANKLE, "--report", str(tmp_path / "r.html"))
+    assert "skin type 2 (default), not diabetic (default), insensate skin" in output
+    assert "fat 3 mm (site default)" in output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert html.count("default (not given)") >= 4
+    given = run(*ANKLE, "--skin-type", "4", "--not-diabetic", "--sensate", "--fat-mm", "3",
+                "--report", str(tmp_path / "g.html"))  # fmt: skip
+    assert "skin type 4, not diabetic, sensate skin, fat 3 mm (measured)" in given
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--callus-mm", "2"), "callus_mm = 2.0: applies to plantar sites only"),
+        (("--atrophy",), "plantar_atrophy = True: applies to the plantar forefoot only"),
+    ],
+)
+def test_inputs_that_do_not_apply_are_refused(
+    args: tuple[str, ...], message: str, tmp_path: Path
+) -> None:
+    done = run_main(*ANKLE, *args, "--report", str(tmp_path / "r.html"))
+    assert done.returncode == 2 and message in done.stderr, done.stderr
+    sole = run_main("--site", "plantar-forefoot", "--device", "890nm-led-pad", "--fat-mm", "5",
+                    "--report", str(tmp_path / "r.html"))  # fmt: skip
+    assert sole.returncode == 2 and "subcutaneous_fat_mm = 5.0: does not apply" in sole.stderr
+
+
+def test_measured_values_outside_the_range_are_warned_not_refused(tmp_path: Path) -> None:
+    output = run(*ANKLE, "--fat-mm", "15", "--report", str(tmp_path / "r.html"))
+    assert "input warning: layer 'subcutaneous fat' 15 mm is outside the typical range" in output
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "MEASURED OUTSIDE THE TYPICAL RANGE" in html
+
+
+def test_screening_from_flags_and_from_a_file(tmp_path: Path) -> None:
+    output = run(*ANKLE, "--pregnant", "--photosensitising-drug", "amiodarone", "--pad",
+                 "--implant-in-field", "--report", str(tmp_path / "r.html"),
+                 "--json", str(tmp_path / "p.json"))  # fmt: skip
+    screening = Plan.from_json((tmp_path / "p.json").read_text(encoding="utf-8")).request.screening
+    assert screening is not None and screening.pregnant and screening.peripheral_arterial_disease
+    assert screening.photosensitising_drugs == ("amiodarone",)
+    assert screening.implanted_electronic_device_in_field
+    assert "not screened" not in output
+    assert re.search(r"photosensitising drugs\s*│ precaution", output)
+    facts = tmp_path / "screening.toml"
+    facts.write_text("malignancy_in_or_near_field = true\n", encoding="utf-8")
+    blocked = run(*ANKLE, "--screening", str(facts), "--screen", "tattoo-in-field",
+                  "--report", str(tmp_path / "b.html"))  # fmt: skip
+    assert "Not feasible. Do not treat: malignancy in or near the field." in blocked
+    assert re.search(r"tattoo in the field\s*│ precaution", blocked)
+    clear = run(*ANKLE, "--screened", "--report", str(tmp_path / "c.html"))
+    assert "not screened" not in clear
+    html = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "none of the screened facts is present" in html
+    unscreened = tmp_path / "r0.html"
+    run(*ANKLE, "--report", str(unscreened))
+    text = unscreened.read_text(encoding="utf-8")
+    assert "not screened" in text and "No contraindication was found" not in text
+
+
+def test_margin_and_skin_start_reach_the_planner(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    run(*ANKLE, "--margin-K", "2", "--skin-start-C", "29", "--report", str(tmp_path / "r.html"),
+        "--json", str(path))  # fmt: skip
+    loaded = Plan.from_json(path.read_text(encoding="utf-8"))
+    assert loaded.request.temperature_margin_K == 2.0 and loaded.planning_limit_C == 39.0
+    assert loaded.skin_start_C == 29.0 and loaded.skin_start_measured
+
+
+def test_a_contact_boundary_needs_its_numbers(tmp_path: Path) -> None:
+    done = run_main(*ANKLE, "--skin-boundary", "contact", "--report", str(tmp_path / "r.html"))
+    assert done.returncode == 2 and "needs --contact-C and --contact-conductance" in done.stderr
+    output = run(*ANKLE, "--skin-boundary", "contact", "--contact-C", "25",
+                 "--contact-conductance", "500", "--report", str(tmp_path / "r.html"))  # fmt: skip
+    assert "contact applicator on the skin" in output
+
+
+def test_an_existing_report_is_not_overwritten_silently(tmp_path: Path) -> None:
+    report = tmp_path / "r.html"
+    report.write_text("earlier", encoding="utf-8")
+    done = run_main(*ANKLE, "--report", str(report))
+    assert done.returncode == 2 and "the file exists" in done.stderr
+    assert report.read_text(encoding="utf-8") == "earlier"
+    run(*ANKLE, "--report", str(report), "--overwrite")
+    assert report.read_text(encoding="utf-8") != "earlier"
+
+
+def test_report_pdf_writes_a_pdf_or_says_why_not(tmp_path: Path) -> None:
+    pdf = tmp_path / "plan.pdf"
+    if find_chromium() is None:
+        done = run_main(*ANKLE, "--report", str(pdf))
+        assert done.returncode == 2 and "a PDF needs Chromium" in done.stderr
+        return
+    output = run(*ANKLE, "--report", str(pdf))
+    assert f"report written to {pdf}" in output
+    assert pdf.read_bytes().startswith(b"%PDF-")
 
 
 def test_report_renders_a_saved_plan_without_replanning(tmp_path: Path) -> None:

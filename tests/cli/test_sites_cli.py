@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import photodose.cli
@@ -95,3 +96,46 @@ def test_invalid_device_file_is_a_clear_error(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert "probe.beam.radius_mm = -1.0" in result.stderr
+
+
+def _narrow(*args: str) -> str:
+    result = RUNNER.invoke(photodose.cli.app, list(args), env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_site_and_device_lists_are_readable_at_80_columns() -> None:
+    from photodose.devices import load_devices
+    from photodose.tissue import load_sites
+
+    sites = _narrow("sites")
+    devices = _narrow("devices")
+    for output in (sites, devices):
+        assert max(len(line) for line in output.splitlines()) <= 80
+        assert "…" not in output
+    for site in load_sites():
+        assert site.name in sites
+    for device in load_devices():
+        assert device.name in devices
+
+
+@pytest.mark.parametrize("kind", ["laser", "led-array"])
+def test_device_template_documents_every_field_and_loads(kind: str, tmp_path: Path) -> None:
+    from photodose.devices.template import template_fields
+
+    text = _run("devices", "template", kind)
+    for path in template_fields(kind):
+        name = path.rsplit(".", 1)[-1]
+        assert f"{name} = " in text, path
+    assert "Vendor terms" in text and "mW/cm^2" in text
+    if kind == "led-array":
+        assert "W per pad" in text
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    device = load_device(str(path))
+    assert device.kind == ("laser_probe" if kind == "laser" else "led_array")
+
+
+def test_unknown_template_kind_is_refused() -> None:
+    result = RUNNER.invoke(photodose.cli.app, ["devices", "template", "torch"])
+    assert result.exit_code != 0

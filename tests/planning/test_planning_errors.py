@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from photodose.errors import BadInputError
 from photodose.planning import PlanRequest, plan
 from photodose.tissue.library import load_site
 from photodose.tissue.patient import Patient
@@ -68,14 +69,27 @@ def test_bad_patient_values(fields: dict[str, float], field: str, shown: str) ->
     assert "less than" in problem["msg"] or "greater than" in problem["msg"]
 
 
-def test_patient_fat_outside_the_site_range() -> None:
-    """Valid for a Patient, but outside the wrist's typical fat thickness."""
+def test_patient_fat_outside_the_site_range_is_planned_with_a_warning() -> None:
+    """A measurement outside the wrist's typical fat thickness is used and flagged."""
     low, high = load_site(SITE).layers[2].thickness_range_mm
-    with pytest.raises(ValueError) as error:
-        plan(SITE, DEVICE, Patient(subcutaneous_fat_mm=high + 10.0))
-    message = str(error.value)
-    assert "wrist-median" in message and "thickness_mm" in message
-    assert str(high + 10.0) in message and f"{low} to {high} mm" in message
+    result = plan(SITE, DEVICE, Patient(subcutaneous_fat_mm=high + 10.0))
+    assert any(
+        f"{high + 10.0:.3g} mm is outside the typical range {low:g}-{high:g} mm" in warning
+        for warning in result.input_warnings
+    )
+
+
+@pytest.mark.parametrize(
+    ("site", "patient", "field"),
+    [
+        ("medial-ankle-tibial", {"callus_mm": 2.0}, "callus_mm"),
+        ("medial-ankle-tibial", {"plantar_atrophy": True}, "plantar_atrophy"),
+        ("plantar-forefoot", {"subcutaneous_fat_mm": 5.0}, "subcutaneous_fat_mm"),
+    ],
+)
+def test_inputs_that_do_not_apply_are_refused(site: str, patient: dict, field: str) -> None:
+    with pytest.raises(BadInputError, match=field):
+        plan(site, DEVICE, Patient(**patient))
 
 
 @pytest.mark.parametrize(

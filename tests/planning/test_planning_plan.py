@@ -23,7 +23,7 @@ CASES = {
     "wrist-980": ("wrist-median", "980nm-laser-200mW", Patient()),
     "ankle-808-insensate": ("medial-ankle-tibial", "808nm-laser-probe", INSENSATE),
     "forefoot-led-pad": ("plantar-forefoot", "890nm-led-pad", INSENSATE),
-    "wrist-hot-sensate": ("wrist-median", HOT_PROBE, Patient()),
+    "wrist-hot-sensate": ("wrist-median", HOT_PROBE, Patient(insensate_feet=False)),
     "wrist-hot-insensate": ("wrist-median", HOT_PROBE, INSENSATE),
 }
 
@@ -200,3 +200,76 @@ def test_sub_second_exposure_heating_is_resolved() -> None:
     assert p.time_per_spot_s < 1.0
     skin_C, _ = directly_solved_peaks_C(p)
     assert skin_C <= p.temperature_limit_C + 0.05
+
+
+def test_the_api_default_is_the_insensate_limit() -> None:
+    """A neuropathy tool plans to the insensate 41 C limit unless told the skin feels heat."""
+    default = plan("medial-ankle-tibial", "808nm-laser-probe")
+    assert default.temperature_limit_C == 41.0
+    assert default.request.insensate
+    assert set(default.defaulted_inputs) >= {"skin_type", "diabetic", "insensate_feet"}
+    sensate = plan("medial-ankle-tibial", "808nm-laser-probe", Patient(insensate_feet=False))
+    assert sensate.temperature_limit_C == 43.0
+
+
+@pytest.mark.parametrize("key", list(CASES))
+def test_the_hottest_point_lies_inside_the_tissue_stack(plans: dict[str, Plan], key: str) -> None:
+    p = plans[key]
+    site = p.request.site.for_patient(p.request.patient)
+    assert 0.0 <= p.peak_tissue_depth_mm < site.thickness_mm
+    assert 0.0 <= p.tissue_rise_depth_mm < site.thickness_mm
+    assert p.details.response_depths_mm.max() < site.thickness_mm
+    assert p.tissue_rise_K >= p.skin_rise_K - 1e-9 and p.skin_rise_K >= 0.0
+    assert p.peak_skin_temperature_C == pytest.approx(
+        max(p.skin_start_C + p.skin_rise_K, p.peak_skin_temperature_C), abs=0.3
+    )
+
+
+def test_a_margin_keeps_the_skin_below_the_limit_by_that_much() -> None:
+    p = plan("wrist-median", HOT_PROBE, INSENSATE, temperature_margin_K=1.5)
+    assert p.temperature_limit_C == 41.0 and p.planning_limit_C == 39.5
+    assert p.peak_skin_temperature_C <= 39.5 + 0.01
+    assert p.at_limit and any("sits at the skin temperature limit" in n for n in p.notes)
+
+
+def test_a_measured_cool_skin_lowers_the_peak_by_the_difference_in_rest() -> None:
+    """Linear Pennes: the rise does not depend on the resting temperature, so a measured
+    29 C skin ends lower by the difference in resting skin temperature."""
+    model = plan("medial-ankle-tibial", "808nm-laser-probe", INSENSATE)
+    cool = plan("medial-ankle-tibial", "808nm-laser-probe", INSENSATE, skin_start_C=29.0)
+    assert cool.skin_start_measured and cool.skin_start_C == 29.0
+    assert model.skin_start_C > 29.0
+    assert cool.power_W == model.power_W and cool.time_per_spot_s == model.time_per_spot_s
+    assert cool.skin_rise_K == pytest.approx(model.skin_rise_K, rel=1e-9)
+    assert cool.peak_skin_temperature_C < model.peak_skin_temperature_C
+
+
+def test_the_skin_boundary_is_stated() -> None:
+    from photodose.thermal.conditions import ContactProbe, ThermalConditions
+
+    air = plan("medial-ankle-tibial", "808nm-laser-probe", INSENSATE)
+    assert air.skin_boundary.startswith("bare skin in room air (22 °C")
+    probe = ContactProbe(radius_mm=5.0, temperature_C=25.0, contact_conductance_W_per_m2_K=500.0)
+    contact = plan("medial-ankle-tibial", "808nm-laser-probe", INSENSATE,
+                   thermal=ThermalConditions(probe=probe))  # fmt: skip
+    assert contact.skin_boundary.startswith("contact applicator")
+    # a 25 C applicator draws heat from the skin: cooler than bare skin in air
+    assert contact.peak_skin_temperature_C < air.peak_skin_temperature_C
+
+
+def test_an_led_pads_peak_irradiance_is_the_device_models(plans: dict[str, Plan]) -> None:
+    p = plans["forefoot-led-pad"]
+    device = p.request.device
+    assert p.peak_irradiance_mW_per_cm2 == pytest.approx(device.peak_irradiance_mW_per_cm2())
+    assert p.mean_irradiance_mW_per_cm2 == pytest.approx(device.mean_irradiance_mW_per_cm2())
+    pattern = p.led_pattern
+    assert pattern is not None and pattern.emitters == 60
+    assert pattern.under_irradiance_mW_per_cm2 == pytest.approx(p.peak_irradiance_mW_per_cm2)
+    assert pattern.between_irradiance_mW_per_cm2 < pattern.under_irradiance_mW_per_cm2
+    # at 7.5 mm the diodes' fields have merged: under and between differ by < 20 %, and the
+    # pad-average dose the search used lies between them within 10 %
+    under, between = pattern.under_nerve_fluence_J_per_cm2, pattern.between_nerve_fluence_J_per_cm2
+    assert abs(under - between) < 0.2 * max(under, between)
+    assert min(under, between) * 0.9 < p.nerve_fluence_J_per_cm2 < max(under, between) * 1.1
+    assert pattern.under_skin_C >= pattern.between_skin_C
+    assert pattern.under_skin_C > p.skin_start_C

@@ -40,7 +40,7 @@ def share_of(pixels: np.ndarray, colour: str, tolerance: int = 6) -> float:
     return float((np.abs(pixels - target).max(axis=-1) <= tolerance).mean())
 
 
-@pytest.mark.parametrize(("which", "verdict"), [("feasible_plan", "#e3f4ec"),
+@pytest.mark.parametrize(("which", "verdict"), [("feasible_plan", "#fff3d6"),
                                                 ("infeasible_plan", "#fbe6e6")])  # fmt: skip
 def test_report_renders_in_chromium(
     which: str, verdict: str, request: pytest.FixtureRequest, tmp_path: Path

@@ -67,7 +67,9 @@ def test_lamp_source_uses_iec_62471() -> None:
     checks = evaluate(
         wavelength_nm=890.0, irradiance_mW_per_cm2=30.0, exposure_s=1800.0, source_type="lamp"
     )
-    assert [c.name for c in checks] == ["skin thermal hazard (lamp/LED): not applicable"]
+    assert [(c.name, c.status) for c in checks] == [
+        ("skin thermal hazard (lamp/LED)", "not applicable")
+    ]
     with pytest.raises(ValueError, match="pulse"):
         evaluate(
             wavelength_nm=890.0,
@@ -106,4 +108,4 @@ def test_summary_lines() -> None:
         "skin MPE (laser): 2000 mW/cm^2 vs limit 1000 mW/cm^2 (ratio 2) EXCEEDED [warn]"
     )
     advisory = evaluate(screening=ScreeningInput(eyes_in_field=True))[0]
-    assert advisory.summary().startswith("contraindication: eyes in the field [block]: ")
+    assert advisory.summary().startswith("contraindication: eyes in the field [contraindication]: ")

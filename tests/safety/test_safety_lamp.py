@@ -37,7 +37,9 @@ def test_long_exposure_defers_to_temperature_and_flags_insensate_skin() -> None:
     insensate = lamp_skin_thermal_check(890.0, 20.0, 1800.0, insensate=True)
     sensate = lamp_skin_thermal_check(890.0, 20.0, 1800.0, insensate=False)
     for check in (insensate, sensate):
-        assert check.kind == "advisory" and not check.passed
+        # a limit that does not apply never reads as failed
+        assert check.kind == "not_applicable" and check.passed
+        assert check.status == "not applicable" and not check.is_concern
         assert check.limit == 10.0 and check.value == 1800.0
         assert "temperature limits" in check.note
     assert insensate.severity == "warn" and "Insensate" in insensate.note
@@ -48,3 +50,17 @@ def test_long_exposure_defers_to_temperature_and_flags_insensate_skin() -> None:
 def test_wavelength_outside_band_is_rejected(wavelength_nm: float) -> None:
     with pytest.raises(ValueError, match=rf"wavelength_nm = {wavelength_nm:g}: .*380 to 3000 nm"):
         lamp_skin_thermal_check(wavelength_nm, 10.0, 1.0, insensate=True)
+
+
+def test_statuses_of_limits_and_findings() -> None:
+    from photodose.safety import ScreeningInput, evaluate
+
+    checks = evaluate(
+        peak_skin_C=42.0, insensate=True,
+        screening=ScreeningInput(insensate_skin=True, malignancy_in_or_near_field=True),
+    )  # fmt: skip
+    status = {c.name: c.status for c in checks}
+    assert status["peak skin temperature (insensate)"] == "exceeded"
+    assert status["contraindication: insensate skin"] == "precaution"
+    assert status["contraindication: malignancy in or near the field"] == "contraindication"
+    assert all(c.is_concern for c in checks)
