@@ -15,6 +15,7 @@ from typing import Generic, Protocol, Self, TypeVar
 
 from pydantic import ValidationError
 
+from photodose.errors import BadInputError, InputFileError
 from photodose.specs import describe_error
 
 SUFFIXES = (".toml", ".json")
@@ -55,9 +56,9 @@ class SpecLibrary(Generic[SpecT]):
                 if path.suffix.lower() not in SUFFIXES:
                     continue
                 if path.stem in files and files[path.stem].resolve() != path.resolve():
-                    raise ValueError(
-                        f"{self.kind} {path.stem!r} is defined twice: "
-                        f"{files[path.stem]} and {path}"
+                    first = files[path.stem]
+                    raise InputFileError(
+                        path, f"{self.kind} {path.stem!r} is defined twice: {first} and here"
                     )
                 files[path.stem] = path
         return files
@@ -66,32 +67,39 @@ class SpecLibrary(Generic[SpecT]):
         return sorted(self.files())
 
     def read_file(self, path: str | Path) -> SpecT:
-        """Load and validate one file; errors name the file, the field and the value."""
+        """Load and validate one file; errors (one line) name the file, the field and
+        the value, or what is wrong with the file itself."""
         path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"{self.kind} file = {str(path)!r}: no such file")
+        if not path.exists():
+            raise InputFileError(path, f"no such {self.kind} file")
         try:
             return self.spec_type.load(path)
         except ValidationError as error:
-            raise ValueError(f"{path}: invalid {self.kind}\n{describe_error(error)}") from error
+            problems = "; ".join(describe_error(error).splitlines())
+            raise InputFileError(path, f"not a valid {self.kind}: {problems}") from None
 
     def load(self, name_or_path: str | Path) -> SpecT:
-        """A spec by library name, or from a .toml/.json file path."""
+        """A spec by library name, or from a file path (anything with a suffix or a
+        folder in it: names are plain slugs such as 'wrist-median')."""
         text = str(name_or_path)
-        if Path(text).suffix.lower() in SUFFIXES:
+        if isinstance(name_or_path, Path) or _looks_like_path(text):
             return self.read_file(text)
         files = self.files()
         if text not in files:
-            raise ValueError(
-                f"{self.kind} = {text!r}: unknown {self.kind}; known: {', '.join(sorted(files))}"
+            raise BadInputError(
+                self.kind, repr(text), f"unknown {self.kind}; known: {', '.join(sorted(files))}"
             )
         spec = self.read_file(files[text])
         if spec.name != text:
-            raise ValueError(
-                f"{files[text]}: name = {spec.name!r} must match the file name {text!r}"
+            raise InputFileError(
+                files[text], f"name = {spec.name!r} must match the file name {text!r}"
             )
         return spec
 
     def load_all(self) -> list[SpecT]:
         """Every known spec, sorted by name."""
         return [self.load(name) for name in self.names()]
+
+
+def _looks_like_path(text: str) -> bool:
+    return "." in text or "/" in text or os.sep in text or text.startswith("~")
