@@ -48,11 +48,11 @@ def site_file(name: str, composition: str = "") -> str:
     )
 
 
-def led_device(name: str, rows: int, cols: int) -> str:
+def led_device(name: str, rows: int, cols: int, pitch_mm: float = 5.0) -> str:
     return (
         f'name = "{name}"\ntitle = "test pad"\nkind = "led_array"\nsource = "ASSUMPTION: test"\n'
         '[emission]\nkind = "led"\npeak_nm = 850.0\nfwhm_nm = 30.0\n'
-        f"[led_array]\nrows = {rows}\ncols = {cols}\npitch_mm = 5.0\n"
+        f"[led_array]\nrows = {rows}\ncols = {cols}\npitch_mm = {pitch_mm:g}\n"
         "element_power_W = 0.001\nhalf_angle_deg = 60.0\nstandoff_mm = 2.0\n"
     )
 
@@ -89,7 +89,7 @@ def make_inputs(folder: Path) -> None:
         "g99999.toml": site_file("g99999", "g = 0.99999"),
         "binary-site.toml": b"\xff\xfe\x00\x00" * 50,
         "pad60.toml": led_device("pad60", 60, 60),
-        "pad300.toml": led_device("pad300", 300, 300),
+        "pad300.toml": led_device("pad300", 300, 300, pitch_mm=10.0),
         "patient-binary.toml": b"\x89PNG\r\n\x1a\n" + bytes(100),
     }
     for name, content in files.items():
