@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-from photodose.errors import BadInputError
+from photodose.errors import BadInputError, ResourceLimitError
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport import layered_kernel as kernel
 from photodose.transport.batches import batch_bounds, run_ordered
@@ -48,6 +48,49 @@ def resolve_workers(workers: int | None, what: str = "workers") -> int:
         raise BadInputError(what, workers, f"must be a whole number >= 1 (this machine has "
                             f"{cores} core(s); leave it out to use them all)")
     return min(workers, cores)
+
+
+def available_memory_bytes() -> int | None:
+    """Memory the system can give without swapping (Linux MemAvailable), else the
+    physical memory; None where neither is known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def tally_memory_bytes(simulation: Simulation, workers: int) -> int:
+    """Memory a run needs for its tallies, estimated before anything is allocated.
+
+    A batch holds Rd(r, a), Tt(r, a), A(r, z) and fluence(r, z) (8-byte floats); up to
+    2 x workers batches are in flight (batches.run_ordered); the accumulator keeps three
+    sums per tally, the batch being added makes its marginals, and the result holds a
+    mean and an error per tally, once more when a finite beam is convolved."""
+    grid = simulation.grid
+    per_batch = 8 * (2 * grid.nr * grid.na + 2 * grid.nr * grid.nz)
+    copies = 2 * workers + 3 + 1 + 2 + (2 if simulation.finite_beam == "convolve" else 0)
+    return per_batch * copies
+
+
+def check_memory(simulation: Simulation, workers: int) -> None:
+    """ResourceLimitError, naming the grid and the size in GB, when a run's tallies would
+    need more memory than the machine has available (checked before allocating)."""
+    needed = tally_memory_bytes(simulation, workers)
+    available = available_memory_bytes()
+    if available is not None and needed > available:
+        grid = simulation.grid
+        raise ResourceLimitError(
+            "grid", f"nr = {grid.nr}, nz = {grid.nz}, na = {grid.na}",
+            f"its tallies need about {needed / 1e9:.1f} GB with {workers} worker(s); "
+            f"{available / 1e9:.1f} GB are available: use fewer bins (or fewer workers)",
+        )  # fmt: skip
 
 
 def _validated(simulation: Simulation) -> Simulation:
@@ -204,6 +247,7 @@ def run_batch(simulation: Simulation, index: int) -> tuple[BatchTallies, int]:
         raise BadInputError("index", index, "must be a whole number")
     if not 0 <= index < simulation.batch_count:
         raise BadInputError("index", index, f"must be 0 to {simulation.batch_count - 1}")
+    check_memory(simulation, 1)
     return LayeredRun.prepare(simulation, launch_beam(simulation)).run_batch(index)
 
 
@@ -229,6 +273,7 @@ def run_tallies(
     launch profile."""
     workers = resolve_workers(workers)
     simulation = _validated(simulation)
+    check_memory(simulation, workers)
     prepared = LayeredRun.prepare(simulation, beam)
     prepared.run_photons(0, 0)  # load or compile the kernel before the clock starts
     accumulator = Accumulator()

@@ -7,7 +7,7 @@ import os
 import pytest
 from pydantic import ValidationError
 
-from photodose.errors import BadInputError
+from photodose.errors import BadInputError, ResourceLimitError
 from photodose.specs import Grid, Layer, OpticalProperties, Simulation, TissueStack
 from photodose.transport import layered, run_batch, simulate
 
@@ -113,3 +113,20 @@ def test_more_workers_than_cores_are_capped_with_the_same_numbers():
 def test_run_batch_refuses_a_batch_that_does_not_exist(index):
     with pytest.raises(BadInputError, match="index"):
         run_batch(_slab(photons=200), index)
+
+
+def test_a_grid_larger_than_memory_is_refused_with_its_size_before_allocating(monkeypatch):
+    # 10,000 x 10,000 bins: 0.8 GB per tally array, some 20 GB for a run on 2 workers.
+    big = _slab().model_copy(update={"grid": Grid(nr=10_000, nz=10_000)})
+    monkeypatch.setattr(layered, "available_memory_bytes", lambda: 4_000_000_000)
+    with pytest.raises(ResourceLimitError, match=r"grid = nr = 10000, nz = 10000.*GB") as caught:
+        simulate(big, workers=2)
+    assert f"{layered.tally_memory_bytes(big, 2) / 1e9:.1f} GB" in str(caught.value)
+    assert "4.0 GB are available" in str(caught.value)
+
+
+def test_the_memory_estimate_counts_every_tally_array():
+    simulation = _slab().model_copy(update={"grid": Grid(nr=100, nz=50, na=3)})
+    per_batch = 8 * (2 * 100 * 3 + 2 * 100 * 50)
+    assert layered.tally_memory_bytes(simulation, 1) == per_batch * (2 + 6)
+    assert layered.tally_memory_bytes(simulation, 4) == per_batch * (8 + 6)
