@@ -74,7 +74,9 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ValueError(f"--set {item!r}: expected FIELD=VALUE, e.g. blood_fraction=0.01")
+            raise BadInputError(
+                "--set", repr(item), "expected FIELD=VALUE, e.g. blood_fraction=0.01"
+            )
         try:
             overrides[key.strip()] = float(value)
         except ValueError:

@@ -15,6 +15,7 @@ from photodose.errors import InputFileError
 from photodose.io.output_path import check_output_path
 from photodose.io.result_file import save_result
 from photodose.specs import Simulation, describe_error
+from photodose.specs import result as schema
 from photodose.specs.simulation import check_photons, check_seed
 from photodose.transport import capped_note, resolve_workers, simulate_with_stats
 
@@ -60,9 +61,9 @@ def simulate_command(
     table.add_column("standard error", justify="right")
     table.add_row("specular reflectance", f"{float(dataset.specular_reflectance):.6f}", "exact")
     for name, label in (
-        ("diffuse_reflectance", "diffuse reflectance"),
-        ("absorbed_fraction", "absorbed fraction"),
-        ("transmittance", "transmittance"),
+        (schema.DIFFUSE_REFLECTANCE, "diffuse reflectance"),
+        (schema.ABSORBED_FRACTION, "absorbed fraction"),
+        (schema.TRANSMITTANCE, "transmittance"),
     ):
         table.add_row(label, f"{float(dataset[name]):.6f}", f"{float(dataset[name + '_se']):.6f}")
     console.print(table)

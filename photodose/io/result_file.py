@@ -14,7 +14,7 @@ def save_result(dataset: xr.Dataset, path: str | Path) -> Path:
     """Write `dataset` to a netCDF file (`.nc`); returns the path written."""
     path = Path(path)
     if path.suffix.lower() != ".nc":
-        raise BadInputError("result path", str(path), "use a .nc (netCDF) file name")
+        raise BadInputError("result path", repr(str(path)), "use a .nc (netCDF) file name")
     # written whole or not at all: a failure leaves no partial file
     with atomic_write(path) as temporary:
         dataset.to_netcdf(temporary, engine="scipy")
@@ -25,6 +25,6 @@ def load_result(path: str | Path) -> xr.Dataset:
     """Read a result written by `save_result`, fully into memory."""
     path = Path(path)
     if not path.is_file():
-        raise InputFileError(path, "no such file" if not path.exists() else "is not a file")
+        raise InputFileError(path, "no such result file" if not path.exists() else "is not a file")
     with xr.open_dataset(path, engine="scipy") as dataset:
         return dataset.load()

@@ -56,9 +56,9 @@ class SpecLibrary(Generic[SpecT]):
                 if path.suffix.lower() not in SUFFIXES:
                     continue
                 if path.stem in files and files[path.stem].resolve() != path.resolve():
-                    first = files[path.stem]
                     raise InputFileError(
-                        path, f"{self.kind} {path.stem!r} is defined twice: {first} and here"
+                        path,
+                        f"{self.kind} {path.stem!r} is defined twice, also in {files[path.stem]}",
                     )
                 files[path.stem] = path
         return files
@@ -75,8 +75,9 @@ class SpecLibrary(Generic[SpecT]):
         try:
             return self.spec_type.load(path)
         except ValidationError as error:
-            problems = "; ".join(describe_error(error).splitlines())
-            raise InputFileError(path, f"not a valid {self.kind}: {problems}") from None
+            raise InputFileError(
+                path, f"invalid {self.kind}: {describe_error(error, one_line=True)}"
+            ) from None
 
     def load(self, name_or_path: str | Path) -> SpecT:
         """A spec by library name, or from a file path (anything with a suffix or a

@@ -9,7 +9,6 @@ from photodose.errors import BadInputError
 from photodose.planning.light import light_field
 from photodose.planning.plan import Plan
 
-
 # Standard errors come from the spread between photon batches (transport/tallies.py), so
 # one photon gives none, and a few hundred give an error as large as the dose itself.
 VERIFY_MIN_PHOTONS = 1_000

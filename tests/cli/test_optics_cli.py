@@ -87,7 +87,7 @@ def test_absurd_wavelength_grids_are_refused_before_any_array(text, reason):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["optics", "skin"], "unknown tissue 'skin'"),
+        (["optics", "skin"], "tissue = 'skin': unknown"),
         (["optics", "dermis", "--wavelengths", "400:900:100"], "400 nm is outside 450-1100"),
         (["optics", "epidermis", "--skin-type", "7"], "skin_type = 7"),
         (["optics", "dermis", "--set", "water_fraction=2"], "water_fraction = 2.0"),

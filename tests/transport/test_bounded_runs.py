@@ -76,18 +76,30 @@ def test_seeds_outside_64_bits_are_refused(seed):
         _slab(seed=seed)
 
 
+def _unchecked(spec, **changes):
+    """A copy that skips validation (pydantic's model_construct): what a caller can still
+    hand the engine now that model_copy(update=...) validates."""
+    return type(spec).model_construct(**(dict(spec) | changes))
+
+
 @pytest.mark.parametrize("photons", [0, -5])
-def test_variants_made_without_validation_are_refused_at_the_engine(photons):
-    variant = _slab().model_copy(update={"photons": photons})
+def test_unvalidated_specs_are_refused_at_the_engine(photons):
+    variant = _unchecked(_slab(), photons=photons)
     with pytest.raises(ValidationError, match="photons"):
         simulate(variant)
 
 
-def test_a_negative_absorption_variant_is_refused_not_run():
+@pytest.mark.parametrize("seed", [-1, 2**64])
+def test_unvalidated_seeds_are_refused_at_the_engine(seed):
+    with pytest.raises(ValidationError, match="seed"):
+        simulate(_unchecked(_slab(), seed=seed))
+
+
+def test_a_negative_absorption_spec_is_refused_not_run():
     stack = _slab().stack
-    bad_tissue = stack.layers[0].tissue.model_copy(update={"mua_per_mm": -1.0})
-    bad_layer = stack.layers[0].model_copy(update={"tissue": bad_tissue})
-    bad = _slab().model_copy(update={"stack": stack.model_copy(update={"layers": (bad_layer,)})})
+    bad_tissue = _unchecked(stack.layers[0].tissue, mua_per_mm=-1.0)
+    bad_layer = _unchecked(stack.layers[0], tissue=bad_tissue)
+    bad = _unchecked(_slab(), stack=_unchecked(stack, layers=(bad_layer,)))
     with pytest.raises(ValidationError, match="mua_per_mm"):
         simulate(bad)
     with pytest.raises(ValidationError, match="mua_per_mm"):
