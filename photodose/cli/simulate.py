@@ -6,18 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.table import Table
-
-from photodose.cli.progress import photon_progress
-from photodose.errors import InputFileError
-from photodose.io.output_path import check_output_path
-from photodose.io.result_file import save_result
-from photodose.specs import Simulation, describe_error
-from photodose.specs import result as schema
-from photodose.specs.simulation import check_photons, check_seed
-from photodose.transport import capped_note, resolve_workers, simulate_with_stats
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +22,19 @@ def simulate_command(
     force: Annotated[bool, typer.Option(help="overwrite the --out file if it exists")] = False,
 ) -> None:
     """Run photon transport in a layered stack; print totals, save the labelled result."""
+    from pydantic import ValidationError
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.cli.progress import photon_progress
+    from photodose.errors import InputFileError
+    from photodose.io.output_path import check_output_path
+    from photodose.io.result_file import save_result
+    from photodose.specs import Simulation, describe_error
+    from photodose.specs import result as schema
+    from photodose.specs.simulation import check_photons, check_seed
+    from photodose.transport import capped_note, resolve_workers, simulate_with_stats
+
     # Everything the user gave is checked before the run starts.
     try:
         simulation = Simulation.load(spec)
