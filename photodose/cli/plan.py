@@ -215,9 +215,12 @@ def plan_command(
 
     from photodose.cli import fail
     from photodose.errors import BadInputError
+    from photodose.io.output_path import atomic_write, check_output_dir, check_output_path
     from photodose.planning import plan_request, verify_plan
+    from photodose.planning.verify import check_verify_photons
     from photodose.report import write_plan_report
     from photodose.report.pdf import find_chromium
+    from photodose.specs.simulation import check_seed
 
     patient = {
         API_DEFAULTS[option][1]: given[option]
@@ -245,17 +248,32 @@ def plan_command(
         options=options | {"like_protocol": like,
                            **uncertainty_options(samples, None, skin_type_unknown)},
     )
-    if verify and photons is not None and photons < 1:
-        raise BadInputError("--photons", photons, "must be at least 1")
-    report_path = report or free_report_path(REPORT_DIR, request.site.name, request.device.name)
-    for target in (report_path, pdf):
-        if target is not None and target.exists() and not overwrite:
-            fail(f"report = {str(target)!r}: the file exists; give another path or --overwrite")
-    if report_path.suffix.lower() not in (".html", ".htm", ".pdf"):
-        fail(f"report = {str(report_path)!r}: give a .html or .pdf path")
-    if report_path.suffix.lower() == ".pdf" and find_chromium() is None:
-        fail(f"report = {str(report_path)!r}: a PDF needs Chromium, none found on PATH "
-             "(apt-get install chromium); give a .html path instead")  # fmt: skip
+    if verify:
+        if photons is not None:
+            check_verify_photons(photons, "--photons")
+        check_seed(seed, "--seed")
+    # Every output path is checked before the work, each file is written whole or not at
+    # all, and an earlier file is replaced only with --overwrite (default report names
+    # carry the site, the device and the date, numbered so they never collide).
+    if report is None:
+        folder = check_output_dir(REPORT_DIR, what="default report folder", may_create=True)
+        report_path = free_report_path(folder, request.site.name, request.device.name)
+    else:
+        report_path = check_output_path(report, (".html", ".htm", ".pdf"), force=overwrite,
+                                        what="--report")  # fmt: skip
+    outputs = {report_path.resolve(): "--report"}
+    for option, given_path, suffixes, force in (("--json", json, (".json",), True),
+                                                ("--pdf", pdf, (".pdf",), overwrite)):
+        if given_path is not None:
+            checked = check_output_path(given_path, suffixes, force=force, what=option)
+            if checked.resolve() in outputs:
+                raise BadInputError(option, str(given_path),
+                                    f"is also the {outputs[checked.resolve()]} file")
+            outputs[checked.resolve()] = option
+    wants_pdf = pdf is not None or report_path.suffix.lower() == ".pdf"
+    if wants_pdf and find_chromium() is None:
+        fail("a PDF needs Chromium, none found on PATH (Debian: apt-get install chromium); "
+             "give a .html report instead")  # fmt: skip
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
@@ -267,14 +285,16 @@ def plan_command(
         ):
             check = verify_plan(result, photons=photons, seed=seed)
     print_plan(console, result, check)
+    report_path.parent.mkdir(exist_ok=True)
     if report_path.suffix.lower() == ".pdf":
-        written = _pdf(result, report_path, check)
+        _pdf(result, report_path, check)
     else:
-        written = write_plan_report(result, report_path, verification=check)
-    console.print(f"report written to {escape(str(written))}")
+        with atomic_write(report_path) as temporary:
+            write_plan_report(result, temporary, verification=check)
+    console.print(f"report written to {escape(str(report_path))}")
     if json is not None:
-        json.parent.mkdir(parents=True, exist_ok=True)
-        json.write_text(result.to_json(), encoding="utf-8")
+        with atomic_write(json) as temporary:
+            temporary.write_text(result.to_json(), encoding="utf-8")
         console.print(f"plan saved to {escape(str(json))}")
     if pdf is not None:
         console.print(f"PDF written to {escape(str(_pdf(result, pdf, check)))}")
@@ -282,12 +302,15 @@ def plan_command(
 
 def _pdf(result: Plan, path: Path, check: Verification | None) -> Path:
     from photodose.cli import fail
+    from photodose.io.output_path import atomic_write
     from photodose.report import write_plan_pdf
 
     try:
-        return write_plan_pdf(result, path, verification=check)
+        with atomic_write(path) as temporary:
+            write_plan_pdf(result, temporary, verification=check)
     except (RuntimeError, FileNotFoundError) as error:
         fail(str(error))
+    return path
 
 
 def free_report_path(folder: Path, site: str, device: str, suffix: str = ".html") -> Path:

@@ -19,26 +19,43 @@ def simulate_command(
     seed: Annotated[int | None, typer.Option(help="override the seed")] = None,
     workers: Annotated[int | None, typer.Option(help="threads (default: all cores)")] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
+    force: Annotated[bool, typer.Option(help="overwrite the --out file if it exists")] = False,
 ) -> None:
     """Run photon transport in a layered stack; print totals, save the labelled result."""
+    from pydantic import ValidationError
     from rich.console import Console
     from rich.table import Table
 
     from photodose.cli.progress import photon_progress
     from photodose.errors import InputFileError
+    from photodose.io.output_path import check_output_path
     from photodose.io.result_file import save_result
-    from photodose.specs import Simulation
+    from photodose.specs import Simulation, describe_error
     from photodose.specs import result as schema
-    from photodose.transport import simulate_with_stats
+    from photodose.specs.simulation import check_photons, check_seed
+    from photodose.transport import capped_note, resolve_workers, simulate_with_stats
 
-    if not spec.is_file():
-        raise InputFileError(spec, "no such file")
-    simulation = Simulation.load(spec)
+    # Everything the user gave is checked before the run starts.
+    try:
+        simulation = Simulation.load(spec)
+    except ValidationError as error:
+        problems = "; ".join(describe_error(error).splitlines())
+        raise InputFileError(spec, f"not a valid simulation: {problems}") from None
+    if photons is not None:
+        check_photons(photons, "--photons")
+    if seed is not None:
+        check_seed(seed, "--seed")
+    threads = resolve_workers(workers, what="--workers")
+    if out is not None:
+        out = check_output_path(out, (".nc",), force=force, what="--out", inputs=[spec])
     update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
     if update:
         simulation = Simulation.model_validate(simulation.model_dump() | update)
+    console = Console()
+    if workers is not None and threads < workers:
+        console.print(f"--workers {workers}: using {threads}, the number of cores")
     with photon_progress(f"transport {spec.name}", simulation.photons, not quiet) as tick:
-        dataset, stats = simulate_with_stats(simulation, workers=workers, progress=tick)
+        dataset, stats = simulate_with_stats(simulation, workers=threads, progress=tick)
     table = Table(title=f"{spec.name}: {simulation.photons:,} photons, seed {simulation.seed}")
     table.add_column("quantity")
     table.add_column("value (per W delivered)", justify="right")
@@ -50,12 +67,13 @@ def simulate_command(
         (schema.TRANSMITTANCE, "transmittance"),
     ):
         table.add_row(label, f"{float(dataset[name]):.6f}", f"{float(dataset[name + '_se']):.6f}")
-    console = Console()
     console.print(table)
     console.print(
         f"{stats.photons_per_s:,.0f} photons/s, {stats.scatterings_per_s:,.0f} scatterings/s "
         f"on {stats.workers} thread(s)"
     )
+    if dataset.attrs.get("capped_photons"):
+        console.print(capped_note(dataset))
     if out is not None:
         save_result(dataset, out)
         console.print(f"result written to {out}")

@@ -74,14 +74,19 @@ def show_site(
     ] = None,
 ) -> None:
     """Show one site: layers, ranges, optical properties at a wavelength, nerve, sources."""
+    from pydantic import ValidationError
+
     from photodose.errors import InputFileError
+    from photodose.specs import describe_error
     from photodose.tissue import Patient, load_site
 
     site = load_site(name)
     if patient is not None:
-        if not patient.is_file():
-            raise InputFileError(patient, "no such file")
-        person = Patient.load(patient)
+        try:
+            person = Patient.load(patient)
+        except ValidationError as error:
+            problems = "; ".join(describe_error(error).splitlines())
+            raise InputFileError(patient, f"not a valid patient: {problems}") from None
         site = site.for_patient(person)
         if skin_type is None:
             skin_type = person.skin_type

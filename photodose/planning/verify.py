@@ -31,6 +31,7 @@ import xarray as xr
 
 from photodose.dose.nerve import cross_section_fluence_rate
 from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
+from photodose.errors import BadInputError
 from photodose.planning.light import (
     emission_samples,
     light_field,
@@ -53,6 +54,21 @@ MAX_PHOTONS = 400_000
 # Seeds of successive rounds: far apart so no photon stream is reused (rng.py keys the
 # stream by (seed, photon index)).
 _ROUND_SEED_STEP = 1_000_003
+
+# Standard errors come from the spread between photon batches (transport/tallies.py), so
+# one photon gives none, and a few hundred give an error as large as the dose itself.
+VERIFY_MIN_PHOTONS = 1_000
+
+
+def check_verify_photons(photons: int, what: str = "photons") -> int:
+    """`photons` if enough for a Monte Carlo check; else a BadInputError naming `what`."""
+    if isinstance(photons, bool) or not isinstance(photons, int) or photons < VERIFY_MIN_PHOTONS:
+        raise BadInputError(
+            what, photons,
+            f"a Monte Carlo check needs at least {VERIFY_MIN_PHOTONS:,} photons (its standard "
+            "error comes from batches of photons; 20,000 or more gives a useful check)",
+        )  # fmt: skip
+    return photons
 
 
 @dataclass(frozen=True)
@@ -111,6 +127,8 @@ def verify_plan(
     `precise`: photons are added until the standard error is `target_rel_se` of the
     dose (`photons`, if given, fixes the count instead). `sampled`: `photons` per
     wavelength (default 200 000)."""
+    if photons is not None:
+        check_verify_photons(photons)
     request = plan.request
     site = plan.site  # adapted to the patient (and a measured depth) when planned
     if method == "sampled":

@@ -14,7 +14,10 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _SOURCES = {
+    "MAX_STEPS_PER_PHOTON": "photodose.transport.layered",
     "RunStats": "photodose.transport.layered",
+    "capped_note": "photodose.transport.layered",
+    "resolve_workers": "photodose.transport.layered",
     "batch_bounds": "photodose.transport.batches",
     "diffuse": "photodose.transport.diffusion_layered",
     "finish": "photodose.transport.layered",
@@ -26,11 +29,14 @@ _SOURCES = {
 }
 
 __all__ = [
+    "MAX_STEPS_PER_PHOTON",
     "RunStats",
     "batch_bounds",
+    "capped_note",
     "diffuse",
     "finish",
     "reduce",
+    "resolve_workers",
     "run_batch",
     "run_ordered",
     "simulate",
@@ -55,8 +61,11 @@ if TYPE_CHECKING:
     from photodose.transport.batches import batch_bounds, reduce, run_ordered
     from photodose.transport.diffusion_layered import diffuse
     from photodose.transport.layered import (
+        MAX_STEPS_PER_PHOTON,
         RunStats,
+        capped_note,
         finish,
+        resolve_workers,
         run_batch,
         simulate,
         simulate_with_stats,
