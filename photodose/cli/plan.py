@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from photodose.cli import UserError
+from photodose.cli.progress import photon_progress
 from photodose.devices.library import load_device
 from photodose.dose.window import DoseWindow
 from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
@@ -122,10 +123,9 @@ def plan_command(
     result = _one_line(lambda: plan_request(request))
     check = None
     if verify:
-        with Console(stderr=True).status(
-            f"Monte Carlo check of the nerve dose: {photons:,} photons (seconds to minutes)"
-        ):
-            check = verify_plan(result, photons=photons, seed=seed)
+        # the total counts every sampled wavelength of the device's spectrum
+        with photon_progress("Monte Carlo check of the nerve dose", photons) as tick:
+            check = verify_plan(result, photons=photons, seed=seed, progress=tick)
     _print_plan(console, result, check)
     path = report or REPORT_DIR / f"plan-{request.site.name}-{request.device.name}.html"
     written = write_plan_report(result, path, verification=check)

@@ -34,4 +34,5 @@ def photon_progress(label: str, total: int, enabled: bool = True) -> Iterator[Pr
     )
     with Progress(*columns, transient=False) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+        # the callback's total wins: a run over several wavelengths learns it as it goes
+        yield lambda done, total: bar.update(task, completed=done, total=total)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
 from photodose.planning.light import light_field
 from photodose.planning.plan import Plan
+from photodose.transport.layered import ProgressCallback
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,20 @@ class Verification:
         return self.window_position == "inside"
 
 
-def verify_plan(plan: Plan, photons: int = 200_000, seed: int = 1) -> Verification:
-    """Re-compute the plan's nerve dose by Monte Carlo at its power and time."""
+def verify_plan(
+    plan: Plan,
+    photons: int = 200_000,
+    seed: int = 1,
+    progress: ProgressCallback | bool | None = None,
+) -> Verification:
+    """Re-compute the plan's nerve dose by Monte Carlo at its power and time;
+    `progress` (True for a bar with an ETA, or a callback(done, total)) follows the
+    photons over every sampled wavelength."""
     request = plan.request
     site = request.site.for_patient(request.patient)
     light = light_field(site, request.device, request.patient.skin_type,
-                        method="monte_carlo", photons=photons, seed=seed)  # fmt: skip
+                        method="monte_carlo", photons=photons, seed=seed,
+                        progress=progress)  # fmt: skip
     dose = dose_at_nerve(
         light, plan.power_W, plan.time_per_spot_s, plan.beam,
         site.nerve.depth_mm, site.nerve.diameter_mm, window=request.window,

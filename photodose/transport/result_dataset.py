@@ -6,7 +6,7 @@ has area 2 pi (i + 1/2) dr^2. Angular densities use the exact solid angle of exi
 bin j, 4 pi sin((j + 1/2) da) sin(da / 2) (MCML uses 2 pi sin(a) da, and also divides
 Rd(r, a) by cos(a); io/mcml_format.py converts when writing .mco files). As in MCML the
 last radial and depth bins also hold everything beyond the grid: leave them out of
-profiles (`overflow` attribute).
+profiles (coordinates `r_overflow`, `z_overflow` flag them with 1).
 
 Units: lengths mm; per-watt powers, so `absorbed_rz_per_mm3` is W/mm^3 absorbed per W
 delivered and `fluence_rate_rz_per_mm2` is W/mm^2 per W (multiply by power in W and
@@ -64,6 +64,23 @@ def _density(name: str, values: np.ndarray, measures: dict[str, np.ndarray], dz:
     return values
 
 
+def _overflow_flags(count: int) -> np.ndarray:
+    flags = np.zeros(count, dtype=np.int8)
+    flags[-1] = 1
+    return flags
+
+
+def _overflow_attrs(axis: str) -> dict[str, object]:
+    # CF flag convention (CF 1.11 sec. 3.5): 1 marks the bin that also holds everything
+    # beyond the grid, which plots and profiles leave out
+    return {
+        "long_name": f"{axis} bin also collects everything beyond the grid",
+        "units": "1",
+        "flag_values": np.array([0, 1], dtype=np.int8),
+        "flag_meanings": "inside_grid overflow",
+    }
+
+
 def result_coords(simulation: Simulation, angles: bool = True) -> dict[str, tuple]:
     """Bin-centre coordinates shared by every transport result (Monte Carlo, diffusion)."""
     grid = simulation.grid
@@ -72,6 +89,8 @@ def result_coords(simulation: Simulation, angles: bool = True) -> dict[str, tupl
         "z_mm": ("z_mm", (np.arange(grid.nz) + 0.5) * grid.dz_mm, {"units": "mm"}),
         "layer": ("layer", np.arange(1, len(simulation.stack.layers) + 1)),
         "layer_name": ("layer", [layer.name for layer in simulation.stack.layers]),
+        "r_overflow": ("r_mm", _overflow_flags(grid.nr), _overflow_attrs("r")),
+        "z_overflow": ("z_mm", _overflow_flags(grid.nz), _overflow_attrs("z")),
     }
     if angles:
         coords["exit_angle_rad"] = (
