@@ -7,10 +7,13 @@ __version__ = "0.1.0"
 
 from photodose.devices.device import Device  # noqa: E402
 from photodose.devices.library import list_devices, load_device  # noqa: E402
+from photodose.dose.depth_fluence import fluence_at_depth  # noqa: E402
 from photodose.dose.nerve_dose import dose_at_nerve  # noqa: E402
 from photodose.dose.window import DoseWindow  # noqa: E402
 from photodose.optics import optical_properties, optical_spectrum, tissue_preset  # noqa: E402
 from photodose.planning import Plan, plan, verify_plan  # noqa: E402
+from photodose.plotting import accessor as _accessor  # noqa: E402, F401  (result.photodose)
+from photodose.plotting.result_plot import plot_result  # noqa: E402
 from photodose.specs import (  # noqa: E402
     Beam,
     Grid,
@@ -41,6 +44,7 @@ __all__ = [
     "__version__",
     "diffuse",
     "dose_at_nerve",
+    "fluence_at_depth",
     "list_devices",
     "list_sites",
     "load_device",
@@ -48,6 +52,7 @@ __all__ = [
     "optical_properties",
     "optical_spectrum",
     "plan",
+    "plot_result",
     "simulate",
     "tissue_preset",
     "verify_plan",
