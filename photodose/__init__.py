@@ -3,8 +3,7 @@
 The public face; everything else is reachable but not advertised.
 """
 
-__version__ = "0.1.0"
-
+from photodose._version import __version__  # noqa: E402
 from photodose.devices.device import Device  # noqa: E402
 from photodose.devices.library import list_devices, load_device  # noqa: E402
 from photodose.dose.depth_fluence import fluence_at_depth  # noqa: E402
