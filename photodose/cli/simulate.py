@@ -129,15 +129,17 @@ def _print_totals(
     from rich.markup import escape
     from rich.table import Table
 
+    from photodose.specs import result as schema
+
     table = Table(title=escape(f"{title}: {photons:,} photons, seed {seed}"))
     table.add_column("quantity")
     table.add_column("value (per W delivered)", justify="right")
     table.add_column("standard error", justify="right")
     table.add_row("specular reflectance", f"{float(dataset.specular_reflectance):.6f}", "exact")
     for name, label in (
-        ("diffuse_reflectance", "diffuse reflectance"),
-        ("absorbed_fraction", "absorbed fraction"),
-        ("transmittance", "transmittance"),
+        (schema.DIFFUSE_REFLECTANCE, "diffuse reflectance"),
+        (schema.ABSORBED_FRACTION, "absorbed fraction"),
+        (schema.TRANSMITTANCE, "transmittance"),
     ):
         table.add_row(label, f"{float(dataset[name]):.6f}", f"{float(dataset[name + '_se']):.6f}")
     console.print(table)

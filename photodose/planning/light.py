@@ -27,6 +27,7 @@ from photodose.transport.diffusion_layered import diffuse
 from photodose.transport.grid_coverage import GridCoverageWarning
 from photodose.transport.layered import ProgressCallback, simulate
 from photodose.transport.progress_bar import photon_bar
+from photodose.units import MM2_PER_CM2
 
 Method = Literal["diffusion", "monte_carlo"]
 
@@ -39,7 +40,7 @@ LED_ARRAY_BEAM_NOTE = (
 def transport_beam(device: Device) -> Beam:
     if device.probe is not None:
         return device.probe.beam
-    area_mm2 = device.treated_area_cm2 * 100.0
+    area_mm2 = device.treated_area_cm2 * MM2_PER_CM2
     return Beam(profile="flat_top", radius_mm=math.sqrt(area_mm2 / math.pi))
 
 
