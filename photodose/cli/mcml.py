@@ -68,8 +68,20 @@ def mcml_command(
 
 def mcml_read_command(
     mco: Annotated[Path, typer.Argument(help="MCML output file (.mco)")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="also export the arrays: .nc (netCDF, CF units) or .csv (a tidy table)"),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="overwrite an existing --out file")] = False,
 ) -> None:
-    """Print an .mco file's input parameters and its RAT block (totals)."""
+    """Print an .mco file's input parameters and its RAT block (totals); --out exports it
+    in photodose's units (mm, per W delivered)."""
+    from photodose.io.output_path import atomic_write, check_output_path
+    from photodose.io.result_csv import EXPORT_SUFFIXES, export_result
+
+    target = None
+    if out is not None:
+        target = check_output_path(out, EXPORT_SUFFIXES, force=force, inputs=[mco])
     dataset = read_mco(mco)
     simulation = Simulation.from_json(dataset.attrs["simulation"])
     grid = simulation.grid
@@ -105,3 +117,7 @@ def mcml_read_command(
     ):
         totals.add_row(label, f"{float(dataset[name]):.6g}")
     console.print(totals)
+    if target is not None:
+        with atomic_write(target) as temporary:
+            export_result(dataset, temporary)
+        console.print(f"exported to {escape(str(target))}")

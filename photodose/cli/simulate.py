@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import xarray as xr
     from rich.console import Console
 
-RESULT_SUFFIXES = (".nc",)
+RESULT_SUFFIXES = (".nc", ".csv")
 SPEC_SUFFIXES = (".toml", ".json")
 
 
@@ -29,7 +29,9 @@ def simulate_command(
         Path | None,
         typer.Argument(help="simulation spec, .toml or .json (with --template: the file to write)"),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="write the result here (.nc, netCDF)")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="write the result here: .nc (netCDF) or .csv (a table)")
+    ] = None,
     photons: Annotated[int | None, typer.Option(help="override the photon count")] = None,
     seed: Annotated[int | None, typer.Option(help="override the seed")] = None,
     workers: Annotated[int | None, typer.Option(help="threads (default: all cores)")] = None,
@@ -87,7 +89,7 @@ def _run(
 
     from photodose.cli.progress import photon_progress
     from photodose.io.output_path import atomic_write
-    from photodose.io.result_file import save_result
+    from photodose.io.result_csv import export_result
     from photodose.tissue.simulation_file import SimulationFile
     from photodose.transport import simulate_with_stats
     from photodose.transport.grid_coverage import GridCoverageWarning, coverage_problems
@@ -119,7 +121,7 @@ def _run(
         )
     if target is not None:
         with atomic_write(target) as temporary:
-            save_result(stack_wavelengths(results), temporary)
+            export_result(stack_wavelengths(results), temporary)
         console.print(f"result written to {escape(str(target))}")
 
 

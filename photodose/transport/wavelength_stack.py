@@ -39,7 +39,7 @@ def stack_wavelengths(results: Sequence[xr.Dataset]) -> xr.Dataset:
         data_vars="all",
         coords="minimal",
         compat="override",
-        combine_attrs="drop",
+        combine_attrs="override",  # variables keep their units and long_name
     )
     stacked.attrs = {k: v for k, v in first.attrs.items() if k not in _PER_WAVELENGTH}
     specs = [json.loads(ds.attrs["simulation"]) for ds in results]
