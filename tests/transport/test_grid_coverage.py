@@ -49,3 +49,18 @@ def test_simulate_command_prints_the_warning_once(tmp_path):
                            "--quiet"], capture_output=True, text=True, timeout=300)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert done.stderr.count("warning: grid depth") == 1
+
+
+def test_command_line_warnings_are_one_plain_line(tmp_path):
+    """MCML's semi-infinite layer (1E8 cm) is never covered by a grid: `photodose mcml`
+    runs it and says so in one line, without Python's file and line prefix."""
+    mci = tmp_path / "semi.mci"
+    mci.write_text("1.0\n1\nsemi.mco A\n300\n0.01 0.01\n10 10 1\n2\n1.0\n"
+                   "1.37 1 100 0.9 0.1\n1.37 0.2 50 0.9 1.0E+8\n1.37\n")  # fmt: skip
+    done = subprocess.run([sys.executable, "-m", "photodose.cli", "mcml", str(mci), "--quiet"],
+                          capture_output=True, text=True, timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "semi.mco").is_file()
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("warning: grid depth"), done.stderr
+    assert "shorter than the stack (1e+09 mm" in lines[0]
