@@ -13,11 +13,13 @@ from rich.markup import escape
 from rich.table import Table
 
 from photodose.cli.progress import photon_progress
-from photodose.errors import InputFileError
+from photodose.errors import BadInputError
 from photodose.io.mcml_format import read_mci, read_mco, write_mco
+from photodose.io.output_path import atomic_write, check_output_dir, confined_output
 from photodose.specs import Simulation
 from photodose.specs import result as schema
-from photodose.transport import simulate_with_stats
+from photodose.specs.simulation import check_seed
+from photodose.transport import capped_note, resolve_workers, simulate_with_stats
 from photodose.units import MM_PER_CM
 
 
@@ -28,34 +30,61 @@ def register(app: typer.Typer) -> None:
 
 def mcml_command(
     mci: Annotated[Path, typer.Argument(help="MCML input file (.mci, MCML 1.x format, cm)")],
-    workers: Annotated[int | None, typer.Option(help="threads (default: all cores)")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="threads (default: all cores; capped at the core count)")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="seed for every run (default 1)")] = None,
     outdir: Annotated[
         Path | None,
         typer.Option(help="write the .mco files here (default: the .mci's folder)"),
     ] = None,
+    force: Annotated[bool, typer.Option(help="overwrite .mco files that exist")] = False,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
-    """Run every run of an MCML input file; write each .mco under the name the .mci gives."""
-    if not mci.is_file():
-        raise InputFileError(mci, "no such file")
-    # Every run is read and checked before the first one starts, as MCML does.
+    """Run every run of an MCML input file; write each .mco under the name the .mci gives.
+
+    Output names are confined to the output folder (no absolute names, no '..'), an
+    existing file is kept unless --force, and the .mci itself is never overwritten."""
+    # Every run and every output path is checked before the first run starts.
     runs = read_mci(mci)
-    folder = outdir if outdir is not None else mci.parent
-    console = Console()
+    threads = resolve_workers(workers, what="--workers")
+    if seed is not None:
+        check_seed(seed, what="--seed")
+    folder = check_output_dir(outdir if outdir is not None else mci.parent, may_create=True)
+    targets: list[Path] = []
     for index, run in enumerate(runs, start=1):
+        target = confined_output(
+            folder,
+            run.output_name,
+            force=force,
+            what=f"{mci}: run {index} output name",
+            inputs=[mci],
+            make_folders=True,
+        )
+        if target.resolve() in {t.resolve() for t in targets}:
+            raise BadInputError(
+                f"{mci}: run {index} output name",
+                run.output_name,
+                "names a file another run writes",
+            )
+        targets.append(target)
+    console = Console()
+    if workers is not None and threads < workers:
+        console.print(f"--workers {workers}: using {threads}, the number of cores")
+    for index, (run, target) in enumerate(zip(runs, targets, strict=True), start=1):
         simulation = run.simulation
         if seed is not None:
             simulation = Simulation.model_validate(simulation.model_dump() | {"seed": seed})
-        target = folder / run.output_name
-        target.parent.mkdir(parents=True, exist_ok=True)
         label = escape(f"run {index}/{len(runs)} {run.output_name}")
         # MCML reports the process's CPU (user) time on the .mco's time line.
         cpu_started = time.process_time()
         with photon_progress(label, simulation.photons, not quiet) as tick:
-            dataset, stats = simulate_with_stats(simulation, workers=workers, progress=tick)
+            dataset, stats = simulate_with_stats(simulation, workers=threads, progress=tick)
         cpu_s = time.process_time() - cpu_started
-        write_mco(dataset, target, run.output_name, run.output_format, user_time_s=cpu_s)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(target) as temporary:
+            write_mco(dataset, temporary, run.output_name, run.output_format, user_time_s=cpu_s)
+        capped = int(dataset.attrs.get("capped_photons", 0))
         console.print(
             f"{label}: Rsp {float(dataset.specular_reflectance):.6g}, "
             f"Rd {float(dataset.diffuse_reflectance):.6g}, "
@@ -64,6 +93,8 @@ def mcml_command(
             f"({stats.photons_per_s:,.0f} photons/s) -> {escape(str(target))}",
             soft_wrap=True,
         )
+        if capped:
+            console.print(escape(capped_note(dataset)), soft_wrap=True)
 
 
 def mcml_read_command(

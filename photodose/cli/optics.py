@@ -13,7 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from photodose.errors import BadInputError
+from photodose.io.output_path import atomic_write, check_output_path
 from photodose.optics import optical_spectrum, tissue_preset
+from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 
 _PLOT_SUFFIXES = (".png", ".svg")
 
@@ -22,25 +24,48 @@ def register(app: typer.Typer) -> None:
     app.command("optics")(optics_command)
 
 
+# The chromophore spectra are tabulated on a 1 nm grid from 450 to 1100 nm
+# (optics/spectra.py): a finer step interpolates and shows nothing new, and more than a
+# few thousand rows is no table a person reads.
+WAVELENGTH_STEP_MIN_NM = 0.01
+WAVELENGTH_COUNT_MAX = 10_000
+_WAVELENGTH_FORMS = "give start:stop:step (e.g. 600:1100:10) or a list (e.g. 810,850,980), in nm"
+
+
 def parse_wavelengths(text: str) -> NDArray[np.float64]:
-    """'600:1100:10' (start:stop:step, stop included) or '810,850,980' -> wavelengths in nm."""
+    """'600:1100:10' (start:stop:step, stop included) or '810,850,980' -> wavelengths in nm.
+
+    Refused up front, before any array is made: anything not a finite number, a step
+    not above `WAVELENGTH_STEP_MIN_NM`, stop before start, and grids of more than
+    `WAVELENGTH_COUNT_MAX` wavelengths (450:1100:0.005 would be 130,001 rows)."""
+    def bad(reason: str) -> BadInputError:
+        return BadInputError("--wavelengths", repr(text), reason)
+
+    parts = [p.strip() for p in text.split(":" if ":" in text else ",")]
     try:
-        if ":" in text:
-            parts = [float(p) for p in text.split(":")]
-            if len(parts) != 3:
-                raise ValueError
-            start, stop, step = parts
-            if step <= 0 or stop < start:
-                raise ValueError
-            count = math.floor((stop - start) / step + 1e-9) + 1
-            return start + step * np.arange(count, dtype=float)
-        return np.array([float(p) for p in text.split(",")])
+        values = [float(p) for p in parts]
     except ValueError:
-        raise BadInputError(
-            "--wavelengths",
-            repr(text),
-            "give start:stop:step (e.g. 600:1100:10, step > 0) or a list (e.g. 810,850,980), in nm",
-        ) from None
+        raise bad(_WAVELENGTH_FORMS) from None
+    if not values or not all(math.isfinite(v) for v in values):
+        raise bad(f"every value must be a finite number; {_WAVELENGTH_FORMS}")
+    if ":" in text:
+        if len(values) != 3:
+            raise bad(_WAVELENGTH_FORMS)
+        start, stop, step = values
+        if step < WAVELENGTH_STEP_MIN_NM:
+            raise bad(f"the step must be at least {WAVELENGTH_STEP_MIN_NM:g} nm")
+        if stop < start:
+            raise bad("stop must not be below start")
+        count = math.floor((stop - start) / step + 1e-9) + 1
+        if count > WAVELENGTH_COUNT_MAX:
+            raise bad(
+                f"asks for {count:,} wavelengths; at most {WAVELENGTH_COUNT_MAX:,} "
+                "(the spectra are tabulated every 1 nm: use a larger step)"
+            )
+        return start + step * np.arange(count, dtype=float)
+    if len(values) > WAVELENGTH_COUNT_MAX:
+        raise bad(f"lists {len(values):,} wavelengths; at most {WAVELENGTH_COUNT_MAX:,}")
+    return np.array(values)
 
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
@@ -80,14 +105,21 @@ def optics_command(
     force: Annotated[bool, typer.Option(help="overwrite existing --plot/--csv files")] = False,
 ) -> None:
     """Print mua, mus', mus, g and n of a tissue over wavelength (Jacques 2013 model)."""
-    from photodose.io.output_path import check_output_path
-
+    grid = parse_wavelengths(wavelengths)
+    if plot is not None:
+        plot = check_output_path(plot, _PLOT_SUFFIXES, force=force, what="--plot")
     if csv is not None:
         csv = check_output_path(csv, (".csv",), force=force, what="--csv")
-    if plot is not None and plot.suffix.lower() not in _PLOT_SUFFIXES:
-        raise BadInputError("--plot", repr(str(plot)), "the file must end in .png or .svg")
+    low, high = WAVELENGTH_MIN_NM, WAVELENGTH_MAX_NM
+    outside = grid[(grid < low) | (grid > high)]
+    if outside.size:
+        raise BadInputError(
+            "--wavelengths", repr(wavelengths),
+            f"{outside[0]:g} nm is outside {low:g}-{high:g} nm, where the chromophore "
+            "spectra are tabulated",
+        )  # fmt: skip
     composition = tissue_preset(tissue, skin_type=skin_type, **parse_overrides(set_ or []))
-    spectrum = optical_spectrum(composition, parse_wavelengths(wavelengths))
+    spectrum = optical_spectrum(composition, grid)
     title = composition.name + (f", skin type {skin_type}" if skin_type is not None else "")
     table = Table(title=title, caption=composition.source)
     for header in ("wavelength nm", "mua 1/mm", "mus' 1/mm", "mus 1/mm", "g", "n"):
@@ -127,8 +159,11 @@ def _plot(wavelengths: NDArray[np.float64], spectrum: Any, title: str, path: Pat
     for axis in axes:
         axis.grid(True, which="both", alpha=0.3)
     figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
+    try:
+        with atomic_write(path) as temporary:
+            figure.savefig(temporary)
+    finally:
+        plt.close(figure)
 
 
 CSV_COLUMNS = ("wavelength_nm", "mua_per_mm", "musp_per_mm", "mus_per_mm", "g", "n")
@@ -137,8 +172,6 @@ CSV_COLUMNS = ("wavelength_nm", "mua_per_mm", "musp_per_mm", "mus_per_mm", "g", 
 def _write_csv(path: Path, spectrum: Any) -> None:
     """One row per wavelength, full precision; units in the column names."""
     import csv as csv_module
-
-    from photodose.io.output_path import atomic_write
 
     with atomic_write(path) as temporary, temporary.open("w", newline="") as handle:
         writer = csv_module.writer(handle)

@@ -17,8 +17,11 @@ from photodose.cli.progress import photon_progress
 from photodose.devices.library import load_device
 from photodose.dose.window import DoseWindow
 from photodose.errors import BadInputError, InvalidSpecError
+from photodose.io.output_path import atomic_write, check_output_dir, check_output_path
 from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
+from photodose.planning.verify import check_verify_photons
 from photodose.report import write_plan_pdf, write_plan_report
+from photodose.report.pdf import find_chromium
 from photodose.report.series import temperature_curves
 from photodose.report.tables import (
     Row,
@@ -32,6 +35,7 @@ from photodose.report.tables import (
 from photodose.report.wording import binding_in_words, headline, verification_summary
 from photodose.safety.contraindications import ScreeningInput
 from photodose.specs import describe_error
+from photodose.specs.simulation import check_seed
 from photodose.tissue.library import load_site
 from photodose.tissue.patient import Patient
 
@@ -119,8 +123,30 @@ def plan_command(
             "weeks": weeks,
         },
     )
-    if verify and photons < 1:
-        raise BadInputError("--photons", photons, "must be at least 1")
+    if verify:
+        check_verify_photons(photons, "--photons")
+        check_seed(seed, "--seed")
+    # Every output path is checked before the work; each file is written whole or not
+    # at all. Reports are documents made from the plan: a re-run replaces them.
+    if report is None:
+        path = check_output_dir(REPORT_DIR, what="default report folder", may_create=True)
+        path = path / f"plan-{request.site.name}-{request.device.name}.html"
+    else:
+        path = check_output_path(report, (".html", ".htm"), force=True, what="--report")
+    outputs = {path.resolve(): "--report"}
+    for option, given, suffixes in (("--json", json, (".json",)), ("--pdf", pdf, (".pdf",))):
+        if given is not None:
+            checked = check_output_path(given, suffixes, force=True, what=option)
+            if checked.resolve() in outputs:
+                raise BadInputError(
+                    option, str(given), f"is also the {outputs[checked.resolve()]} file"
+                )
+            outputs[checked.resolve()] = option
+    if pdf is not None and find_chromium() is None:
+        fail(
+            f"--pdf = {pdf}: no Chromium found on PATH to print it (Debian: apt-get install "
+            "chromium); leave --pdf out and print the HTML report"
+        )
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
@@ -129,19 +155,21 @@ def plan_command(
         with photon_progress("Monte Carlo check of the nerve dose", photons) as tick:
             check = verify_plan(result, photons=photons, seed=seed, progress=tick)
     _print_plan(console, result, check)
-    path = report or REPORT_DIR / f"plan-{request.site.name}-{request.device.name}.html"
-    written = write_plan_report(result, path, verification=check)
-    console.print(f"report written to {escape(str(written))}")
+    path.parent.mkdir(exist_ok=True)
+    with atomic_write(path) as temporary:
+        write_plan_report(result, temporary, verification=check)
+    console.print(f"report written to {escape(str(path))}")
     if json is not None:
-        json.parent.mkdir(parents=True, exist_ok=True)
-        json.write_text(result.to_json(), encoding="utf-8")
+        with atomic_write(json) as temporary:
+            temporary.write_text(result.to_json(), encoding="utf-8")
         console.print(f"plan saved to {escape(str(json))}")
     if pdf is not None:
         try:
-            printed = write_plan_pdf(result, pdf, verification=check)
+            with atomic_write(pdf) as temporary:
+                write_plan_pdf(result, temporary, verification=check)
         except (FileNotFoundError, RuntimeError) as error:
             fail(str(error))
-        console.print(f"PDF written to {escape(str(printed))}")
+        console.print(f"PDF written to {escape(str(pdf))}")
 
 
 def _request(

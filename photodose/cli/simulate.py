@@ -55,11 +55,22 @@ def simulate_command(
         raise BadInputError("SPEC", "(none)", "give a spec file, or --template for an example")
     if not spec.is_file():
         raise InputFileError(spec, "no such file")
-    # Checked before the run, so a bad --out costs nothing (the run may take minutes).
+    from photodose.specs.simulation import check_photons, check_seed
+    from photodose.transport import resolve_workers
+
+    # Everything the user gave is checked before the run starts, so a bad --out costs
+    # nothing (the run may take minutes).
+    if photons is not None:
+        check_photons(photons, "--photons")
+    if seed is not None:
+        check_seed(seed, "--seed")
+    threads = resolve_workers(workers, what="--workers")
     target = None
     if out is not None:
-        target = check_output_path(out, RESULT_SUFFIXES, force=force, inputs=[spec])
-    _run(spec, target, photons, seed, workers, quiet)
+        target = check_output_path(out, RESULT_SUFFIXES, force=force, what="--out", inputs=[spec])
+    if workers is not None and threads < workers:
+        typer.echo(f"--workers {workers}: using {threads}, the number of cores")
+    _run(spec, target, photons, seed, threads, quiet)
 
 
 def _write_template(path: Path | None, force: bool) -> None:
@@ -84,18 +95,25 @@ def _run(
     workers: int | None,
     quiet: bool,
 ) -> None:
+    from pydantic import ValidationError
     from rich.console import Console
     from rich.markup import escape
 
     from photodose.cli.progress import photon_progress
+    from photodose.errors import InputFileError
     from photodose.io.output_path import atomic_write
     from photodose.io.result_csv import export_result
+    from photodose.specs import describe_error
     from photodose.tissue.simulation_file import SimulationFile
-    from photodose.transport import simulate_with_stats
+    from photodose.transport import capped_note, simulate_with_stats
     from photodose.transport.grid_coverage import GridCoverageWarning, coverage_problems
     from photodose.transport.wavelength_stack import stack_wavelengths
 
-    request = SimulationFile.load(spec)
+    try:
+        request = SimulationFile.load(spec)
+    except ValidationError as error:
+        problems = "; ".join(describe_error(error).splitlines())
+        raise InputFileError(spec, f"not a valid simulation: {problems}") from None
     update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
     if update:
         request = SimulationFile.model_validate(request.model_dump() | update)
@@ -119,6 +137,8 @@ def _run(
             f"{stats.photons_per_s:,.0f} photons/s, {stats.scatterings_per_s:,.0f} "
             f"scatterings/s on {stats.workers} thread(s)"
         )
+        if dataset.attrs.get("capped_photons"):
+            console.print(escape(capped_note(dataset)))
     if target is not None:
         with atomic_write(target) as temporary:
             export_result(stack_wavelengths(results), temporary)

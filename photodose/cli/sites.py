@@ -6,11 +6,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
 from photodose.devices import Device, load_device, load_devices
 from photodose.errors import InputFileError
+from photodose.specs import describe_error
 from photodose.tissue import Patient, Site, load_site, load_sites
 from photodose.units import MW_PER_W
 
@@ -71,9 +73,11 @@ def show_site(
     """Show one site: layers, ranges, optical properties at a wavelength, nerve, sources."""
     site = load_site(name)
     if patient is not None:
-        if not patient.is_file():
-            raise InputFileError(patient, "no such file")
-        person = Patient.load(patient)
+        try:
+            person = Patient.load(patient)
+        except ValidationError as error:
+            problems = "; ".join(describe_error(error).splitlines())
+            raise InputFileError(patient, f"not a valid patient: {problems}") from None
         site = site.for_patient(person)
         if skin_type is None:
             skin_type = person.skin_type

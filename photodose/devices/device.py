@@ -16,7 +16,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import Field, model_validator
 
-from photodose.devices.led_irradiance import array_irradiance_W_per_mm2, lambertian_order
+from photodose.devices.led_irradiance import (
+    array_irradiance_W_per_mm2,
+    lambertian_order,
+    rectangle_power_W,
+)
 from photodose.errors import BadInputError
 from photodose.optics import EmissionSpectrum
 from photodose.specs import Beam, Spec
@@ -28,9 +32,11 @@ MW_PER_CM2_PER_W_PER_MM2 = 1.0e5
 _AGREEMENT = 1.0e-3
 # A Gaussian beam puts 1 - e^-2 = 86.5 % of its power inside its 1/e^2 radius.
 _GAUSSIAN_POWER_IN_W = 1.0 - math.exp(-2.0)
-# Skin sampling for LED arrays: points per min(pitch, stand-off), and a cap per axis.
-_SAMPLES_PER_FEATURE = 10
-_MAX_SAMPLES_PER_AXIS = 2000
+# Peak search for LED arrays: samples per side of the central square, point-emitter
+# pairs for explicit positions, and local refinements (each 5 x finer).
+_PEAK_SAMPLES = 21
+_PEAK_BUDGET = 20_000_000
+_PEAK_REFINEMENTS = 4
 
 
 def _agree(a: float, b: float) -> bool:
@@ -148,29 +154,54 @@ class LedArray(Spec):
             x_mm, y_mm, xs, ys, self.standoff_mm, self.element_power_W, self.order_m
         )
 
-    def _footprint_samples(self) -> tuple[NDArray[np.float64], NDArray[np.float64], float]:
-        """Cell-centre sample points over the footprint, and the area of one cell."""
-        x0, x1, y0, y1 = self.footprint_mm()
-        feature = min(self.pitch_mm, self.standoff_mm) / _SAMPLES_PER_FEATURE
-        nx = min(_MAX_SAMPLES_PER_AXIS, max(1, math.ceil((x1 - x0) / feature)))
-        ny = min(_MAX_SAMPLES_PER_AXIS, max(1, math.ceil((y1 - y0) / feature)))
-        hx, hy = (x1 - x0) / nx, (y1 - y0) / ny
-        gx, gy = np.meshgrid(x0 + (np.arange(nx) + 0.5) * hx, y0 + (np.arange(ny) + 0.5) * hy)
-        return gx, gy, hx * hy
-
     def mean_W_per_mm2(self) -> float:
-        """Mean over the treated area (midpoint rule on a grid finer than pitch and
-        stand-off, so the error is well below 1 %)."""
-        gx, gy, cell = self._footprint_samples()
-        return float(self.irradiance_W_per_mm2(gx, gy).sum() * cell / self.treated_area_mm2)
+        """Mean over the treated area: the power the LEDs put on the footprint rectangle
+        (closed form in one direction, quadrature in the other: `rectangle_power_W`)
+        over its area. No skin grid, so any array size costs well under a second."""
+        xs, ys = self.emitter_positions_mm()
+        landed = rectangle_power_W(
+            self.footprint_mm(), xs, ys, self.standoff_mm, self.element_power_W, self.order_m
+        )
+        return landed / self.treated_area_mm2
 
     def peak_W_per_mm2(self) -> float:
-        """Largest value on the sampling grid and directly under each LED."""
-        gx, gy, _ = self._footprint_samples()
+        """Largest irradiance on the skin.
+
+        A grid of LEDs peaks in the pitch-sized square at the array's centre: shifting a
+        point one pitch towards the centre swaps the farthest column (or row) of LEDs for
+        a nearer one, and each LED's irradiance falls with distance, so the sum can only
+        grow. That square is sampled and the best point refined. Explicit positions
+        have no such square: the footprint is sampled (at most `_PEAK_BUDGET`
+        point-emitter pairs) with the points under every LED, then refined."""
         xs, ys = self.emitter_positions_mm()
-        on_grid = float(self.irradiance_W_per_mm2(gx, gy).max())
-        under_leds = float(self.irradiance_W_per_mm2(xs, ys).max())
-        return max(on_grid, under_leds)
+        if self.positions_mm is None:
+            cx, cy = float(xs.mean()), float(ys.mean())
+            half = self.pitch_mm / 2.0
+            spacing = self.pitch_mm / (_PEAK_SAMPLES - 1)
+            axis_x = np.linspace(cx - half, cx + half, _PEAK_SAMPLES)
+            axis_y = np.linspace(cy - half, cy + half, _PEAK_SAMPLES)
+            gx, gy = np.meshgrid(axis_x, axis_y)
+            px, py = gx.ravel(), gy.ravel()
+        else:
+            x0, x1, y0, y1 = self.footprint_mm()
+            per_axis = max(2, min(400, int(math.sqrt(_PEAK_BUDGET / xs.size))))
+            gx, gy = np.meshgrid(np.linspace(x0, x1, per_axis), np.linspace(y0, y1, per_axis))
+            spacing = max(x1 - x0, y1 - y0) / (per_axis - 1)
+            px = np.concatenate((gx.ravel(), xs))
+            py = np.concatenate((gy.ravel(), ys))
+        values = self.irradiance_W_per_mm2(px, py)
+        best = int(np.argmax(values))
+        peak, bx, by = float(values[best]), float(px[best]), float(py[best])
+        for _ in range(_PEAK_REFINEMENTS):
+            offsets = np.linspace(-spacing, spacing, 11)
+            mesh_x, mesh_y = np.meshgrid(bx + offsets, by + offsets)
+            rx, ry = mesh_x.ravel(), mesh_y.ravel()
+            local = self.irradiance_W_per_mm2(rx, ry)
+            index = int(np.argmax(local))
+            if local[index] > peak:
+                peak, bx, by = float(local[index]), float(rx[index]), float(ry[index])
+            spacing /= 5.0
+        return peak
 
 
 class Device(Spec):

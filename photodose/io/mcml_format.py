@@ -38,12 +38,16 @@ from photodose.errors import BadInputError, InputFileError
 from photodose.specs import Grid, Layer, OpticalProperties, Simulation, TissueStack
 from photodose.specs import result as schema
 from photodose.specs.result import label_result, result_coords
+from photodose.specs.spec_file import read_text
 from photodose.units import MM_PER_CM
 
 OutputFormat = Literal["A", "B"]
 
 _REAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
+_SHOWN_CHARS = 40
+# RAT totals are written with 6 significant digits: their sum may pass 1 by rounding.
+_RAT_ROUNDING = 1.0e-4
 _USER_TIME = re.compile(r"^#\s*User time:\s*([0-9.]+)\s*sec", re.MULTILINE)
 
 # The data sections of an .mco file in the order MCML 1.2.2 writes them (WriteResult).
@@ -86,6 +90,15 @@ class _Origin:
     raw: str
 
 
+class _TruncatedFile(InputFileError):
+    """A file that ends early; shown as `path: the file ends (line N) before ...`, in
+    the same `path:line:` style as the other messages of this module."""
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(source, problem)
+        self.args = (f"{source}: {problem}",)
+
+
 class _Cursor:
     """Walks the data lines of a file. As in MCML, '#' starts a comment and blank lines
     are skipped; every value sits on its own data line or group of lines."""
@@ -99,8 +112,10 @@ class _Cursor:
                 self.lines.append(_DataLine(number, tokens))
         self.position = 0
 
-    def error(self, line: int, field: str, value: str, problem: str) -> ValueError:
-        return BadInputError(f"{self.source}:{line}: {field}", repr(value), problem)
+    def error(self, line: int, field: str, value: str, problem: str) -> BadInputError:
+        # a value from a damaged file can be a whole binary line: show its start only
+        shown = value if len(value) <= _SHOWN_CHARS else value[:_SHOWN_CHARS] + "..."
+        return BadInputError(f"{self.source}:{line}: {field}", repr(shown), problem)
 
     def at_end(self) -> bool:
         return self.position >= len(self.lines)
@@ -108,7 +123,7 @@ class _Cursor:
     def take(self, what: str) -> _DataLine:
         if self.at_end():
             last = self.lines[-1].number if self.lines else 0
-            raise InputFileError(self.source, f"the file ends (line {last}) before {what}")
+            raise _TruncatedFile(self.source, f"the file ends (line {last}) before {what}")
         line = self.lines[self.position]
         self.position += 1
         return line
@@ -130,7 +145,10 @@ class _Cursor:
         raw = line.tokens[index]
         if not _REAL.fullmatch(raw):
             raise self.error(line.number, field, raw, "not a number")
-        return float(raw)
+        value = float(raw)
+        if not math.isfinite(value):  # 1e999
+            raise self.error(line.number, field, raw, "not a finite number")
+        return value
 
     def integer(self, line: _DataLine, index: int, field: str, minimum: int = 1) -> int:
         raw = line.tokens[index]
@@ -330,11 +348,9 @@ def parse_mci(text: str, source: str = "<mci>") -> list[MciRun]:
 
 
 def read_mci(path: str | Path) -> list[MciRun]:
-    """Every run of an MCML input file (see `parse_mci`)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, "no such MCML input file")
-    return parse_mci(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
+    """Every run of an MCML input file (see `parse_mci`). A missing, binary or
+    non-UTF-8 file raises InputFileError naming it; a byte-order mark is accepted."""
+    return parse_mci(read_text(path), source=str(path))
 
 
 # ---------------------------------------------------------------------------------------
@@ -570,7 +586,11 @@ def _read_block(cursor: _Cursor, section: str, count: int) -> np.ndarray:
                 f"more values than the {count} the InParm grid gives",
             )
         for index in range(len(line.tokens)):
-            values.append(cursor.real(line, index, f"{section} value {len(values) + 1} of {count}"))
+            field = f"{section} value {len(values) + 1} of {count}"
+            value = cursor.real(line, index, field)
+            if value < 0.0:
+                raise cursor.error(line.number, field, line.tokens[index], "must be >= 0")
+            values.append(value)
     return np.array(values)
 
 
@@ -599,7 +619,20 @@ def parse_mco(text: str, source: str = "<mco>") -> xr.Dataset:
     totals = {}
     for variable, label in _RAT_LABELS:
         line = cursor.fields(f"RAT: {label}", ("value",))
-        totals[variable] = cursor.real(line, 0, f"RAT: {label}")
+        value = cursor.real(line, 0, f"RAT: {label}")
+        if not 0.0 <= value <= 1.0 + _RAT_ROUNDING:
+            raise cursor.error(
+                line.number, f"RAT: {label}", line.tokens[0], "a fraction must lie in 0 to 1"
+            )
+        totals[variable] = value
+    total = sum(totals.values())
+    if total > 1.0 + _RAT_ROUNDING:
+        raise cursor.error(
+            line.number,
+            "RAT: sum of the four fractions",
+            f"{total:g}",
+            "exceeds 1: more light out than in (a damaged or edited file)",
+        )
     grid = simulation.grid
     sizes = {
         "A_l": len(simulation.stack.layers),
@@ -625,10 +658,7 @@ def parse_mco(text: str, source: str = "<mco>") -> xr.Dataset:
 
 def read_mco(path: str | Path) -> xr.Dataset:
     """Read an MCML `.mco` output file (see `parse_mco`)."""
-    path = Path(path)
-    if not path.is_file():
-        raise InputFileError(path, "no such MCML output file")
-    return parse_mco(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
+    return parse_mco(read_text(path), source=str(path))
 
 
 def _mco_dataset(

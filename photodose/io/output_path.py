@@ -80,12 +80,20 @@ def check_output_path(
     return path
 
 
-def check_output_dir(path: str | Path, *, what: str = "--outdir") -> Path:
-    """Check that `path` is an existing, writable folder; return it as a Path."""
+def check_output_dir(path: str | Path, *, what: str = "--outdir", may_create: bool = False) -> Path:
+    """Check that `path` is a writable folder; return it as a Path.
+
+    With `may_create`, a missing folder is accepted when its parent is an existing,
+    writable folder (the caller creates it just before the first write, as `mkdir`
+    would; a missing parent is more likely a typing error and is refused)."""
     text = str(path)
     if not text.strip():
         raise BadInputError(what, text, "give a folder")
     folder = Path(path).expanduser()
+    if may_create and not folder.exists() and not folder.is_symlink():
+        parent = folder.parent if str(folder.parent) else Path(".")
+        _check_folder(parent, what, folder)
+        return folder
     _check_folder(folder, what, folder)
     return folder
 
@@ -98,13 +106,15 @@ def confined_output(
     force: bool = False,
     what: str = "output name",
     inputs: Iterable[str | Path] = (),
+    make_folders: bool = False,
 ) -> Path:
     """`folder / name`, checked like `check_output_path`, and kept inside `folder`.
 
     For names that come from a file rather than from the user's command line (an .mci
     names its .mco files): an absolute name, a `..` part or a symbolic link leading out
     of `folder` is refused, so an input file cannot make photodose write elsewhere.
-    Sub-folders inside `folder` are allowed but must already exist."""
+    Sub-folders inside `folder` must exist unless `make_folders` (then the caller
+    creates them, just before writing)."""
     folder = Path(folder).expanduser()
     if not name or not name.strip():
         raise BadInputError(what, name, "give a file name")
@@ -123,6 +133,21 @@ def confined_output(
         raise BadInputError(
             what, name, f"leads out of the output folder {str(folder)!r} (a symbolic link)"
         )
+    if make_folders:
+        # Sub-folders may be missing (the caller creates them when it writes); what
+        # exists of the path must be folders.
+        existing = target.parent
+        while not existing.exists() and existing != folder.parent:
+            existing = existing.parent
+        if existing.exists() and not existing.is_dir():
+            raise BadInputError(what, name, f"{str(existing)!r} is not a folder")
+        if not target.parent.exists():
+            allowed = _suffix_list(suffixes)
+            if allowed and target.suffix.lower() not in allowed:
+                raise BadInputError(
+                    what, name, f"use a file name ending in {' or '.join(allowed)}"
+                )
+            return target
     return check_output_path(target, suffixes, force=force, what=what, inputs=inputs)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import xarray as xr
 
 from photodose.errors import BadInputError, InputFileError
+from photodose.io.output_path import atomic_write
 
 
 def save_result(dataset: xr.Dataset, path: str | Path) -> Path:
@@ -14,7 +15,9 @@ def save_result(dataset: xr.Dataset, path: str | Path) -> Path:
     path = Path(path)
     if path.suffix.lower() != ".nc":
         raise BadInputError("result path", repr(str(path)), "use a .nc (netCDF) file name")
-    dataset.to_netcdf(path, engine="scipy")
+    # written whole or not at all: a failure leaves no partial file
+    with atomic_write(path) as temporary:
+        dataset.to_netcdf(temporary, engine="scipy")
     return path
 
 
@@ -22,6 +25,6 @@ def load_result(path: str | Path) -> xr.Dataset:
     """Read a result written by `save_result`, fully into memory."""
     path = Path(path)
     if not path.is_file():
-        raise InputFileError(path, "no such result file")
+        raise InputFileError(path, "no such result file" if not path.exists() else "is not a file")
     with xr.open_dataset(path, engine="scipy") as dataset:
         return dataset.load()

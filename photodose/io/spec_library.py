@@ -67,21 +67,23 @@ class SpecLibrary(Generic[SpecT]):
         return sorted(self.files())
 
     def read_file(self, path: str | Path) -> SpecT:
-        """Load and validate one file; errors name the file, the field and the value."""
+        """Load and validate one file; errors (one line) name the file, the field and
+        the value, or what is wrong with the file itself."""
         path = Path(path)
-        if not path.is_file():
+        if not path.exists():
             raise InputFileError(path, f"no such {self.kind} file")
         try:
             return self.spec_type.load(path)
         except ValidationError as error:
             raise InputFileError(
                 path, f"invalid {self.kind}: {describe_error(error, one_line=True)}"
-            ) from error
+            ) from None
 
     def load(self, name_or_path: str | Path) -> SpecT:
-        """A spec by library name, or from a .toml/.json file path."""
+        """A spec by library name, or from a file path (anything with a suffix or a
+        folder in it: names are plain slugs such as 'wrist-median')."""
         text = str(name_or_path)
-        if Path(text).suffix.lower() in SUFFIXES:
+        if isinstance(name_or_path, Path) or _looks_like_path(text):
             return self.read_file(text)
         files = self.files()
         if text not in files:
@@ -98,3 +100,7 @@ class SpecLibrary(Generic[SpecT]):
     def load_all(self) -> list[SpecT]:
         """Every known spec, sorted by name."""
         return [self.load(name) for name in self.names()]
+
+
+def _looks_like_path(text: str) -> bool:
+    return "." in text or "/" in text or os.sep in text or text.startswith("~")

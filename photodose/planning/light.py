@@ -18,7 +18,7 @@ import xarray as xr
 
 from photodose.devices.device import Device
 from photodose.dose.spectral import spectrally_weighted
-from photodose.errors import ModelRangeError
+from photodose.errors import BadInputError, ModelRangeError
 from photodose.optics.emission import _FWHM_PER_SIGMA
 from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 from photodose.specs import Beam, Grid, Simulation
@@ -30,6 +30,8 @@ from photodose.transport.progress_bar import photon_bar
 from photodose.units import MM2_PER_CM2
 
 Method = Literal["diffusion", "monte_carlo"]
+# Beam.radius_mm's upper bound (specs/beam.py)
+BEAM_RADIUS_MAX_MM = float(Beam.model_fields["radius_mm"].metadata[-1].le)
 
 LED_ARRAY_BEAM_NOTE = (
     "LED array modelled as a flat-top disc of the same treated area and total power "
@@ -41,7 +43,22 @@ def transport_beam(device: Device) -> Beam:
     if device.probe is not None:
         return device.probe.beam
     area_mm2 = device.treated_area_cm2 * MM2_PER_CM2
-    return Beam(profile="flat_top", radius_mm=math.sqrt(area_mm2 / math.pi))
+    radius_mm = math.sqrt(area_mm2 / math.pi)
+    if radius_mm > BEAM_RADIUS_MAX_MM:
+        array = device.led_array
+        assert array is not None
+        layout = (
+            f"{array.rows} x {array.cols} LEDs at {array.pitch_mm:g} mm pitch"
+            if array.positions_mm is None
+            else f"{array.element_count} LED positions"
+        )
+        raise BadInputError(
+            f"device {device.name!r}: led_array", layout,
+            f"covers {device.treated_area_cm2:,.0f} cm2, as much light as a disc of radius "
+            f"{radius_mm:,.0f} mm; the transport model takes beams up to "
+            f"{BEAM_RADIUS_MAX_MM:g} mm in radius (a pad is treated as one beam)",
+        )  # fmt: skip
+    return Beam(profile="flat_top", radius_mm=radius_mm)
 
 
 def emission_samples(device: Device) -> tuple[np.ndarray, np.ndarray]:

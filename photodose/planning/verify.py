@@ -5,9 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
+from photodose.errors import BadInputError
 from photodose.planning.light import light_field
 from photodose.planning.plan import Plan
 from photodose.transport.layered import ProgressCallback
+
+# Standard errors come from the spread between photon batches (transport/tallies.py), so
+# one photon gives none, and a few hundred give an error as large as the dose itself.
+VERIFY_MIN_PHOTONS = 1_000
+
+
+def check_verify_photons(photons: int, what: str = "photons") -> int:
+    """`photons` if enough for a Monte Carlo check; else a BadInputError naming `what`."""
+    if isinstance(photons, bool) or not isinstance(photons, int) or photons < VERIFY_MIN_PHOTONS:
+        raise BadInputError(
+            what, photons,
+            f"a Monte Carlo check needs at least {VERIFY_MIN_PHOTONS:,} photons (its standard "
+            "error comes from batches of photons; 20,000 or more gives a useful check)",
+        )  # fmt: skip
+    return photons
 
 
 @dataclass(frozen=True)
@@ -40,6 +56,7 @@ def verify_plan(
     """Re-compute the plan's nerve dose by Monte Carlo at its power and time;
     `progress` (True for a bar with an ETA, or a callback(done, total)) follows the
     photons over every sampled wavelength."""
+    check_verify_photons(photons)
     request = plan.request
     site = request.site.for_patient(request.patient)
     light = light_field(site, request.device, request.patient.skin_type,

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 from pydantic_core import PydanticCustomError
 
 from photodose.errors import BadInputError
+from photodose.specs.spec_file import read_spec_data
 
 
 class Spec(BaseModel):
@@ -103,12 +104,10 @@ class Spec(BaseModel):
 
     @classmethod
     def load(cls, path: str | Path) -> Self:
-        """Read a TOML or JSON file, chosen by the file's suffix."""
-        path = Path(path)
-        text = path.read_text(encoding="utf-8")
-        if path.suffix.lower() == ".toml":
-            return cls.from_toml(text)
-        return cls.from_json(text)
+        """Read a TOML or JSON file, chosen by the file's suffix (.toml or .json; any
+        other is refused). A file that cannot be read or parsed raises InputFileError
+        naming it (spec_file.py); a value out of range raises ValidationError."""
+        return cls.model_validate(read_spec_data(path))
 
 
 def _shallow(value: Any) -> Any:

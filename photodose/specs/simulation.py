@@ -66,11 +66,30 @@ class Roulette(Spec):
     survival_chance: float = Field(default=0.1, gt=0.0, le=1.0)
 
 
+PHOTONS_MAX = 10**12
+# The random streams are seeded by a 64-bit unsigned integer (transport/rng.py).
+SEED_MAX = 2**64 - 1
+
+
+def check_photons(value: int, what: str = "photons") -> int:
+    """`value` if it is an allowed photon count; else a BadInputError naming `what`."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= PHOTONS_MAX:
+        raise BadInputError(what, value, f"must be a whole number from 1 to {PHOTONS_MAX:.0e}")
+    return value
+
+
+def check_seed(value: int, what: str = "seed") -> int:
+    """`value` if it is an allowed seed (0 to 2^64 - 1); else a BadInputError."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SEED_MAX:
+        raise BadInputError(what, value, "must be a whole number from 0 to 2^64 - 1")
+    return value
+
+
 class Simulation(Spec):
     stack: TissueStack
     beam: Beam = Beam()
-    photons: int = Field(default=100_000, ge=1, le=10**12)
-    seed: int = Field(default=1, ge=0, lt=2**63)
+    photons: int = Field(default=100_000, ge=1, le=PHOTONS_MAX)
+    seed: int = Field(default=1, ge=0, le=SEED_MAX)
     grid: Grid = Grid()
     batches: int | None = Field(
         default=None,

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from photodose import optics
 from photodose.errors import BadInputError
+from photodose.optics.spectra import WAVELENGTH_MIN_NM
 from photodose.specs import Layer, Spec, TissueStack
 from photodose.specs.stack import layer_boundaries_mm
 
@@ -117,12 +118,35 @@ class SiteLayer(Spec):
             # Building the composition once rejects out-of-range values (and fractions
             # adding up to more than 1) with the optics module's own message.
             try:
-                self.tissue_composition()
+                composition = self.tissue_composition()
             except ValueError as error:
                 raise ValueError(
                     f"layer {self.name!r}: composition = {self.composition}: {error}"
                 ) from error
+            self._check_optics(composition)
         return self
+
+    def _check_optics(self, composition: optics.TissueComposition) -> None:
+        """Overrides must give optical properties the transport accepts at every
+        wavelength; mus' falls with wavelength (Jacques 2013 Eq. 2), so the shortest
+        tabulated one is the hardest case. Said in the layer's own terms (g = 0.99999
+        makes mus = mus' / (1 - g) enormous), not those of an internal field."""
+        wavelength = WAVELENGTH_MIN_NM
+        try:
+            optics.optical_properties(composition, wavelength)
+        except ValidationError as error:
+            item = error.errors()[0]
+            field = ".".join(str(part) for part in item["loc"])
+            given = ", ".join(f"{key} = {value:g}" for key, value in self.composition.items())
+            raise ValueError(
+                f"layer {self.name!r}: composition {given} gives {field} = "
+                f"{item.get('input'):.4g} at {wavelength:g} nm ({item['msg']}); "
+                + (
+                    "with g this close to 1, mus = mus' / (1 - g) is too large"
+                    if field == "mus_per_mm"
+                    else "change the override"
+                )
+            ) from None
 
     @property
     def is_assumption(self) -> bool:

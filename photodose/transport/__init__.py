@@ -8,15 +8,21 @@ the result equals `simulate(simulation)` bit for bit.
 from photodose.transport.batches import batch_bounds, reduce, run_ordered
 from photodose.transport.diffusion_layered import diffuse
 from photodose.transport.layered import (
+    MAX_STEPS_PER_PHOTON,
     RunStats,
+    capped_note,
     finish,
+    resolve_workers,
     run_batch,
     simulate,
     simulate_with_stats,
 )
 
 __all__ = [
+    "MAX_STEPS_PER_PHOTON",
     "RunStats",
+    "capped_note",
+    "resolve_workers",
     "batch_bounds",
     "diffuse",
     "finish",

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
+from photodose.errors import BadInputError, ResourceLimitError
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport import layered_kernel as kernel
 from photodose.transport.batches import batch_bounds, run_ordered
@@ -29,6 +30,83 @@ ProgressCallback = Callable[[int, int], None]
 
 _BEAM_KINDS = {"pencil": kernel.BEAM_PENCIL, "gaussian": kernel.BEAM_GAUSSIAN,
                "flat_top": kernel.BEAM_FLAT_TOP}
+
+# A packet alive after this many steps is stopped and its weight reported (`capped_*`
+# attributes). In tissue (mua >= 0.001/mm, mus <= 100/mm, albedo <= 0.99999) weight
+# falls below roulette's threshold long before: 0.99999^1e6 = 5e-5. Only a layer that
+# scatters but does not absorb reaches it, where a packet's random walk has no finite
+# mean duration (MCML's semi-infinite 1e8 cm layer with mua = 0).
+MAX_STEPS_PER_PHOTON = 1_000_000
+
+
+def resolve_workers(workers: int | None, what: str = "workers") -> int:
+    """Threads to use: all cores by default; at most the number of cores (more threads
+    than cores only add overhead, and results do not depend on the count); fewer than
+    1 is refused with a BadInputError naming `what`."""
+    cores = os.cpu_count() or 1
+    if workers is None:
+        return cores
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise BadInputError(what, workers, f"must be a whole number >= 1 (this machine has "
+                            f"{cores} core(s); leave it out to use them all)")
+    return min(workers, cores)
+
+
+def available_memory_bytes() -> int | None:
+    """Memory the system can give without swapping (Linux MemAvailable), else the
+    physical memory; None where neither is known."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def tally_memory_bytes(simulation: Simulation, workers: int) -> int:
+    """Memory a run needs for its tallies, estimated before anything is allocated.
+
+    A batch holds Rd(r, a), Tt(r, a), A(r, z) and fluence(r, z) (8-byte floats); up to
+    2 x workers batches are in flight (batches.run_ordered); the accumulator keeps three
+    sums per tally, the batch being added makes its marginals, and the result holds a
+    mean and an error per tally, once more when a finite beam is convolved."""
+    grid = simulation.grid
+    per_batch = 8 * (2 * grid.nr * grid.na + 2 * grid.nr * grid.nz)
+    copies = 2 * workers + 3 + 1 + 2 + (2 if simulation.finite_beam == "convolve" else 0)
+    return per_batch * copies
+
+
+def check_memory(simulation: Simulation, workers: int) -> None:
+    """ResourceLimitError, naming the grid and the size in GB, when a run's tallies would
+    need more memory than the machine has available (checked before allocating)."""
+    needed = tally_memory_bytes(simulation, workers)
+    available = available_memory_bytes()
+    if available is not None and needed > available:
+        grid = simulation.grid
+        raise ResourceLimitError(
+            "grid", f"nr = {grid.nr}, nz = {grid.nz}, na = {grid.na}",
+            f"its tallies need about {needed / 1e9:.1f} GB with {workers} worker(s); "
+            f"{available / 1e9:.1f} GB are available: use fewer bins (or fewer workers)",
+        )  # fmt: skip
+
+
+def _validated(simulation: Simulation) -> Simulation:
+    """Validate again: a variant made with `model_copy(update=...)` skips validation,
+    and an API user may hand one in (mua = -1 would otherwise give Rd = 3e10)."""
+    if not isinstance(simulation, Simulation):
+        raise BadInputError("simulation", type(simulation).__name__, "must be a Simulation")
+    return Simulation.model_validate(simulation.model_dump())
+
+
+def _kernel_seed(seed: int) -> int:
+    """The seed as the kernel's signed 64-bit argument, same bits (the kernel reads it
+    as unsigned): seeds 2^63 .. 2^64 - 1 wrap to negative numbers."""
+    return seed - 2**64 if seed >= 2**63 else seed
 
 
 @dataclass(frozen=True)
@@ -138,14 +216,15 @@ class LayeredRun:
         simulation, grid, arrays = self.simulation, self.simulation.grid, self.arrays
         tallies = BatchTallies.zeros(grid.nr, grid.nz, grid.na, len(simulation.stack.layers))
         kernel.run_photons(
-            first, count, simulation.seed,
+            first, count, _kernel_seed(simulation.seed),
             arrays.z_top, arrays.z_bottom, arrays.mua, arrays.mus, arrays.g, arrays.n,
             self.launch_weight, self.launch_layer, self.clear_entry,
             _BEAM_KINDS[self.beam.profile], self.beam.radius_mm,
             grid.dr_mm, grid.dz_mm, grid.da_rad,
             simulation.roulette.weight_threshold, simulation.roulette.survival_chance,
+            MAX_STEPS_PER_PHOTON,
             tallies.rd_ra, tallies.tt_ra, tallies.a_rz, tallies.f_rz, tallies.a_layer,
-            tallies.counts,
+            tallies.counts, tallies.capped,
         )  # fmt: skip
         return tallies
 
@@ -165,13 +244,20 @@ def run_batch(simulation: Simulation, index: int) -> tuple[BatchTallies, int]:
     """Batch `index` of `simulation` on its own (a task for a thread or a Dask worker):
     its tallies and photon count. Reduce batches in index order with `batches.reduce`
     and label them with `finish` to get `simulate`'s dataset bit for bit."""
+    simulation = _validated(simulation)
+    if isinstance(index, bool) or not isinstance(index, int):
+        raise BadInputError("index", index, "must be a whole number")
+    if not 0 <= index < simulation.batch_count:
+        raise BadInputError("index", index, f"must be 0 to {simulation.batch_count - 1}")
+    check_memory(simulation, 1)
     return LayeredRun.prepare(simulation, launch_beam(simulation)).run_batch(index)
 
 
 def finish(simulation: Simulation, accumulator: Accumulator) -> xr.Dataset:
     """The labelled result of a simulation from its reduced batches."""
+    simulation = _validated(simulation)
     rsp, _ = specular_reflectance(simulation.stack)
-    dataset = build_dataset(simulation, accumulator, rsp)
+    dataset = build_dataset(simulation, accumulator, rsp, MAX_STEPS_PER_PHOTON)
     if launch_beam(simulation) is not simulation.beam:
         from photodose.transport.convolution import convolve_dataset
 
@@ -187,7 +273,9 @@ def run_tallies(
 ) -> tuple[Accumulator, RunStats]:
     """Run every batch on a thread pool and reduce in batch order; `beam` overrides the
     launch profile."""
-    workers = workers or os.cpu_count() or 1
+    workers = resolve_workers(workers)
+    simulation = _validated(simulation)
+    check_memory(simulation, workers)
     prepared = LayeredRun.prepare(simulation, beam)
     prepared.run_photons(0, 0)  # load or compile the kernel before the clock starts
     accumulator = Accumulator()
@@ -211,6 +299,19 @@ def run_tallies(
     return accumulator, stats
 
 
+def capped_note(dataset: xr.Dataset) -> str:
+    """One sentence on packets stopped at the step cap ('' when there were none)."""
+    capped = int(dataset.attrs.get("capped_photons", 0))
+    if not capped:
+        return ""
+    return (
+        f"note: {capped:,} photon(s) still alive after {MAX_STEPS_PER_PHOTON:,} steps were "
+        f"stopped (a layer that scatters but does not absorb); their weight, "
+        f"{float(dataset.attrs['capped_weight']):.3g} per photon launched, is counted in "
+        "none of R, A or T"
+    )
+
+
 def simulate(
     simulation: Simulation,
     workers: int | None = None,
@@ -221,6 +322,7 @@ def simulate(
     `progress`: True draws a bar with an ETA (terminal or Jupyter), or pass a
     callback(photons_done, photons_total). A grid that ends inside the stack or the beam
     gives a GridCoverageWarning."""
+    simulation = _validated(simulation)
     warn_grid_coverage(simulation)
     dataset, _ = _simulate_with_stats(simulation, workers, progress)
     return dataset
@@ -232,6 +334,7 @@ def simulate_with_stats(
     progress: ProgressCallback | bool | None = None,
 ) -> tuple[xr.Dataset, RunStats]:
     """As `simulate`, also returning timing (kept out of the dataset, which is exact)."""
+    simulation = _validated(simulation)
     warn_grid_coverage(simulation)
     return _simulate_with_stats(simulation, workers, progress)
 

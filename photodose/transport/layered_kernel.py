@@ -40,6 +40,8 @@ BEAM_FLAT_TOP = 2
 # counts[] slots
 COUNT_SCATTERINGS = 0
 COUNT_LOST = 1  # packets stopped because they could never leave a clear layer
+COUNT_CAPPED = 2  # packets stopped at the step cap (`max_steps`), weight in capped[0]
+COUNT_SLOTS = 3
 
 
 @njit(cache=True, nogil=True, fastmath={"nsz", "arcp", "contract"})
@@ -47,20 +49,27 @@ def run_photons(
     first_photon, n_photons, seed,
     z_top, z_bottom, mua, mus, g, n_index,
     launch_weight, launch_layer, clear_entry_weight, beam_kind, beam_radius,
-    dr, dz, da, weight_threshold, survival_chance,
-    rd_ra, tt_ra, a_rz, f_rz, a_layer, counts,
+    dr, dz, da, weight_threshold, survival_chance, max_steps,
+    rd_ra, tt_ra, a_rz, f_rz, a_layer, counts, capped,
 ):  # fmt: skip
     """Run photons first_photon .. first_photon + n_photons - 1, adding their weight
     into the tallies (Rd and Tt by radius and exit angle, absorbed weight and collision
     fluence by radius and depth, absorbed weight per layer). `clear_entry_weight` is
     the summed weight of the incoming beam's passes through a clear top layer (0 when the
-    top layer is not clear): photons start below it, as in MCML."""
+    top layer is not clear): photons start below it, as in MCML.
+
+    A packet still alive after `max_steps` steps (interactions plus boundary hits) is
+    stopped and its weight added to capped[0]: in a thick layer that does not absorb
+    (mua = 0, e.g. MCML's 1e8 cm semi-infinite convention) weight never falls, roulette
+    never plays, and a random walk's return time has no finite mean, so without a cap
+    a few packets would run for minutes."""
     nr, na = rd_ra.shape
     nz = a_rz.shape[1]
     n_layers = z_top.shape[0] - 2
     state = np.empty(4, dtype=np.uint64)
     scatterings = 0
     lost = 0
+    stopped = 0
     for k in range(n_photons):
         seed_photon(state, seed, first_photon + k)
         x = 0.0
@@ -87,7 +96,13 @@ def run_photons(
         uz = 1.0
         w = launch_weight
         step_left = 0.0  # optical depth still to travel after a boundary
+        steps = 0
         while True:
+            steps += 1
+            if steps > max_steps:
+                stopped += 1
+                capped[0] += w
+                break
             mu_a = mua[layer]
             mu_t = mu_a + mus[layer]
             if mu_t > 0.0:
@@ -171,3 +186,4 @@ def run_photons(
                 break
     counts[COUNT_SCATTERINGS] += scatterings
     counts[COUNT_LOST] += lost
+    counts[COUNT_CAPPED] += stopped

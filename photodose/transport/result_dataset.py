@@ -67,7 +67,9 @@ def _density(name: str, values: np.ndarray, measures: dict[str, np.ndarray], dz:
     return values
 
 
-def build_dataset(simulation: Simulation, acc: Accumulator, rsp: float) -> xr.Dataset:
+def build_dataset(
+    simulation: Simulation, acc: Accumulator, rsp: float, max_steps: int
+) -> xr.Dataset:
     grid = simulation.grid
     measures = bin_measures(simulation)
     coords = result_coords(simulation)
@@ -85,5 +87,14 @@ def build_dataset(simulation: Simulation, acc: Accumulator, rsp: float) -> xr.Da
         batches=acc.batches,
         scatterings=int(acc.counts[0]),
         lost_packets=int(acc.counts[1]),
+        capped_photons=int(acc.counts[2]),
+        capped_weight=float(acc.mean("capped")),
+        max_steps_per_photon=max_steps,
     )
+    if acc.counts[2]:
+        dataset.attrs["capped"] = (
+            f"{int(acc.counts[2])} photon(s) were stopped after {max_steps:,} steps (a layer "
+            "that scatters but hardly absorbs); their weight, capped_weight per photon "
+            "launched, is in none of R, A or T"
+        )
     return label_result(dataset, simulation)

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# counts[] slots, as the kernel fills them (layered_kernel.COUNT_*)
+COUNT_SLOTS = 3
+
 
 @dataclass
 class BatchTallies:
@@ -25,6 +28,7 @@ class BatchTallies:
     f_rz: np.ndarray
     a_layer: np.ndarray
     counts: np.ndarray
+    capped: np.ndarray  # [weight of packets stopped at the step cap]
 
     @classmethod
     def zeros(cls, nr: int, nz: int, na: int, n_layers: int) -> BatchTallies:
@@ -34,7 +38,8 @@ class BatchTallies:
             a_rz=np.zeros((nr, nz)),
             f_rz=np.zeros((nr, nz)),
             a_layer=np.zeros(n_layers + 2),
-            counts=np.zeros(2, dtype=np.int64),
+            counts=np.zeros(COUNT_SLOTS, dtype=np.int64),
+            capped=np.zeros(1),
         )
 
     def with_marginals(self) -> dict[str, np.ndarray]:
@@ -53,6 +58,7 @@ class BatchTallies:
             "f_rz": self.f_rz,
             "a_layer": self.a_layer[1:-1],
             "a": np.array(self.a_layer.sum()),
+            "capped": np.array(self.capped[0]),
         }
 
 
@@ -63,7 +69,7 @@ class Accumulator:
     photons: int = 0
     photons_squared: int = 0
     batches: int = 0
-    counts: np.ndarray = field(default_factory=lambda: np.zeros(2, dtype=np.int64))
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(COUNT_SLOTS, dtype=np.int64))
     sums: dict[str, np.ndarray] = field(default_factory=dict)
     squares: dict[str, np.ndarray] = field(default_factory=dict)
     weighted: dict[str, np.ndarray] = field(default_factory=dict)

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 import photodose.cli
 from photodose.cli.optics import parse_wavelengths
+from photodose.errors import BadInputError
 from photodose.optics import optical_properties, tissue_preset
 
 photodose.cli._register_all()
@@ -65,13 +66,32 @@ def test_parse_wavelengths():
 
 
 @pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("450:1100:0.005", "at least 0.01 nm"),  # took 92 s before
+        ("450:1100:0.05", "13,001 wavelengths"),
+        ("600:700:1e-9", "at least 0.01 nm"),  # asked for 745 GiB before
+        ("600:inf:10", "finite"),  # overflowed before
+        ("1e308:1e309:1", "finite"),
+        ("nan:700:10", "finite"),
+        ("600,inf", "finite"),
+        (",".join(["600"] * 10_001), "10,001 wavelengths"),
+    ],
+)
+def test_absurd_wavelength_grids_are_refused_before_any_array(text, reason):
+    with pytest.raises(BadInputError, match=reason) as caught:
+        parse_wavelengths(text)
+    assert caught.value.field == "--wavelengths"
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["optics", "skin"], "tissue = 'skin': unknown"),
-        (["optics", "dermis", "--wavelengths", "400:900:100"], "wavelength_nm = 400"),
+        (["optics", "dermis", "--wavelengths", "400:900:100"], "400 nm is outside 450-1100"),
         (["optics", "epidermis", "--skin-type", "7"], "skin_type = 7"),
         (["optics", "dermis", "--set", "water_fraction=2"], "water_fraction = 2.0"),
-        (["optics", "dermis", "--plot", "out.pdf"], "must end in .png or .svg"),
+        (["optics", "dermis", "--plot", "out.pdf"], "ending in .png or .svg"),
     ],
 )
 def test_bad_input_is_one_line_error_with_status_2(args, message):

@@ -49,6 +49,7 @@ def test_default_report_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def test_json_round_trips_into_a_plan(tmp_path: Path) -> None:
     path = tmp_path / "plans" / "ankle.json"
+    path.parent.mkdir()  # a missing folder is refused (tests/fuzz)
     run(*ANKLE, "--window", "2:8", "--aim", "4", "--length-mm", "40", "--sessions-per-week",
         "2", "--weeks", "6", "--report", str(tmp_path / "r.html"), "--json", str(path))  # fmt: skip
     loaded = Plan.from_json(path.read_text(encoding="utf-8"))

@@ -62,8 +62,8 @@ def test_plan_verify_shows_a_bar_with_an_eta(tmp_path):
 def test_verify_plan_progress_counts_every_wavelength(capsys):
     plan = pd.plan("wrist-median", "890nm-led-pad", pd.Patient(skin_type=2))
     seen: list[tuple[int, int]] = []
-    pd.verify_plan(plan, photons=600, progress=lambda done, total: seen.append((done, total)))
-    wavelengths = seen[-1][1] // 600
-    assert wavelengths >= 1 and seen[-1] == (600 * wavelengths, 600 * wavelengths)
-    pd.verify_plan(plan, photons=600, progress=True)
+    pd.verify_plan(plan, photons=1000, progress=lambda done, total: seen.append((done, total)))
+    wavelengths = seen[-1][1] // 1000
+    assert wavelengths >= 1 and seen[-1] == (1000 * wavelengths, 1000 * wavelengths)
+    pd.verify_plan(plan, photons=1000, progress=True)
     assert "100%" in capsys.readouterr().err

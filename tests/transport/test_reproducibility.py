@@ -68,13 +68,16 @@ def test_batches_run_in_any_order_give_the_same_bits() -> None:
             1.0 - rsp, launch_layer, layered.clear_entry_weight(stack), kernel.BEAM_PENCIL, 0.0,
             grid.dr_mm, grid.dz_mm, grid.da_rad,
             SIMULATION.roulette.weight_threshold, SIMULATION.roulette.survival_chance,
+            layered.MAX_STEPS_PER_PHOTON,
             batch.rd_ra, batch.tt_ra, batch.a_rz, batch.f_rz, batch.a_layer, batch.counts,
+            batch.capped,
         )  # fmt: skip
         tallies[first] = (batch, count)
     accumulator = Accumulator()
     for first, _ in bounds:
         accumulator.add(*tallies[first])
-    assert_bit_identical(build_dataset(SIMULATION, accumulator, rsp), simulate(SIMULATION))
+    expected = build_dataset(SIMULATION, accumulator, rsp, layered.MAX_STEPS_PER_PHOTON)
+    assert_bit_identical(expected, simulate(SIMULATION))
 
 
 def test_different_seeds_give_different_numbers() -> None:
