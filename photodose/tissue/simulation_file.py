@@ -11,7 +11,7 @@ as they are.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -29,7 +29,11 @@ from photodose.specs import (
 from photodose.tissue.library import load_site
 from photodose.tissue.site import PIGMENTED_TISSUES
 
-_SIMULATION_FIELDS = Simulation.model_fields
+
+def _as_in(model: type[Spec], name: str) -> Any:
+    """The field `name` of `model` (type, default, limits, description), to declare the
+    same field here and keep the two in step."""
+    return model.model_fields[name]
 
 
 class LayerEntry(Spec):
@@ -37,7 +41,7 @@ class LayerEntry(Spec):
     with optional `composition` overrides), never both."""
 
     name: str = Field(min_length=1, max_length=80)
-    thickness_mm: float = Layer.model_fields["thickness_mm"]
+    thickness_mm: float = _as_in(Layer, "thickness_mm")
     tissue: OpticalProperties | None = Field(
         default=None, description="raw optical properties at the simulated wavelength"
     )
@@ -104,14 +108,14 @@ class SimulationFile(Spec):
     """A Simulation as written in a file; presets and sites resolve at each wavelength."""
 
     stack: StackEntry
-    beam: Beam = _SIMULATION_FIELDS["beam"]
-    photons: int = _SIMULATION_FIELDS["photons"]
-    seed: int = _SIMULATION_FIELDS["seed"]
-    grid: Grid = _SIMULATION_FIELDS["grid"]
-    batches: int | None = _SIMULATION_FIELDS["batches"]
-    finite_beam: Literal["sample", "convolve"] = _SIMULATION_FIELDS["finite_beam"]
-    roulette: Roulette = _SIMULATION_FIELDS["roulette"]
-    wavelength_nm: float | None = _SIMULATION_FIELDS["wavelength_nm"]
+    beam: Beam = _as_in(Simulation, "beam")
+    photons: int = _as_in(Simulation, "photons")
+    seed: int = _as_in(Simulation, "seed")
+    grid: Grid = _as_in(Simulation, "grid")
+    batches: int | None = _as_in(Simulation, "batches")
+    finite_beam: Literal["sample", "convolve"] = _as_in(Simulation, "finite_beam")
+    roulette: Roulette = _as_in(Simulation, "roulette")
+    wavelength_nm: float | None = _as_in(Simulation, "wavelength_nm")
     wavelengths_nm: tuple[float, ...] | None = Field(
         default=None,
         min_length=1,
