@@ -14,6 +14,7 @@ grid) are never used: a depth or radius reaching them is refused.
 Standard errors: the bins share photons, so their errors are correlated and the result
 does not carry what is needed to add them exactly. The SE given is sum_i w_i se_i over
 the bins used, an upper bound for any correlation (the same rule as photodose.dose.spectral).
+A result without standard errors (an MCML .mco file read back) gives NaN for them.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from photodose.errors import BadInputError
 
 class FluenceAtDepth(NamedTuple):
     """Fluence rate per watt delivered (W/mm^2 per W) and its standard error (an upper
-    bound, see the module docstring); unpacks as (value, se)."""
+    bound, see the module docstring; NaN if the result has none); unpacks as (value, se)."""
 
     value_per_mm2: float
     se_per_mm2: float
@@ -43,7 +44,6 @@ def fluence_at_depth(
     """Fluence rate at depth `z_mm` on the axis (`radius_mm` None) or averaged over the disc
     r < `radius_mm`, with its standard error; W/mm^2 per W delivered."""
     field = _checked_field(result)
-    assert field.standard_error is not None
     depth_limit = field.z_mm[-1] + field.dz_mm / 2.0  # top of the overflow bin
     if not (math.isfinite(z_mm) and 0.0 <= z_mm <= depth_limit):
         raise BadInputError(
@@ -52,6 +52,8 @@ def fluence_at_depth(
         )  # fmt: skip
     weights = _radial_weights(field, radius_mm)
     value = float(weights @ _at_depth(field.z_mm, field.values, z_mm))
+    if field.standard_error is None:  # an MCML file holds no standard errors
+        return FluenceAtDepth(value, math.nan)
     se = float(weights @ _at_depth(field.z_mm, field.standard_error, z_mm))
     return FluenceAtDepth(value, se)
 
@@ -62,9 +64,9 @@ def _checked_field(result: xr.Dataset) -> RZField:
             "result", f"{result.sizes['wavelength_nm']} wavelengths",
             "select one first, e.g. result.sel(wavelength_nm=850)",
         )  # fmt: skip
-    if FLUENCE_RATE not in result or f"{FLUENCE_RATE}_se" not in result:
+    if FLUENCE_RATE not in result:
         raise BadInputError(
-            "result", "a dataset without fluence_rate_rz_per_mm2 and its _se",
+            "result", "a dataset without fluence_rate_rz_per_mm2",
             "pass a transport result (photodose.simulate, or a saved .nc result)",
         )  # fmt: skip
     return RZField.from_dataset(result)
@@ -104,15 +106,16 @@ def depth_profile(result: xr.Dataset, radius_mm: float | None = None) -> xr.Data
     """`fluence_at_depth` at every depth-bin centre (overflow bin left out): variables
     `fluence_rate_per_mm2` and `fluence_rate_per_mm2_se` over z_mm, W/mm^2 per W."""
     field = _checked_field(result)
-    assert field.standard_error is not None
     weights = _radial_weights(field, radius_mm)
+    errors = field.standard_error
+    se = weights @ errors if errors is not None else np.full(field.z_mm.size, np.nan)
     where = "on the axis" if radius_mm is None else f"mean over r < {radius_mm:g} mm"
     attrs = {"units": "W mm-2 W-1", "long_name": f"fluence rate per W delivered, {where}"}
     se_attrs = attrs | {"long_name": f"standard error (upper bound) of the fluence rate, {where}"}
     return xr.Dataset(
         {
             "fluence_rate_per_mm2": ("z_mm", weights @ field.values, attrs),
-            "fluence_rate_per_mm2_se": ("z_mm", weights @ field.standard_error, se_attrs),
+            "fluence_rate_per_mm2_se": ("z_mm", se, se_attrs),
         },
         coords={"z_mm": ("z_mm", field.z_mm, {"units": "mm", "long_name": "depth"})},
         attrs={"radius_mm": radius_mm if radius_mm is not None else "axis (first radial bin)"},

@@ -55,7 +55,7 @@ def plot_result(
     if path is not None and Path(path).suffix.lower() not in PLOT_SUFFIXES:
         raise BadInputError("path", str(path), "use a file name ending in .png or .svg")
     data, index, wavelength = _one_wavelength(result, wavelength_nm)
-    for name in (FLUENCE, f"{FLUENCE}_se", REFLECTANCE, f"{REFLECTANCE}_se"):
+    for name in (FLUENCE, REFLECTANCE):  # standard errors: drawn where the result has them
         if name not in data:
             raise BadInputError("result", f"no variable {name}", "pass a transport result")
     r_keep = _inside(data, "r")
@@ -115,7 +115,8 @@ def plot_result(
     depth_axis.legend(fontsize=8)
 
     rd = data[REFLECTANCE].values[r_keep]
-    rd_se = data[f"{REFLECTANCE}_se"].values[r_keep]
+    rd_se_name = f"{REFLECTANCE}_se"
+    rd_se = data[rd_se_name].values[r_keep] if rd_se_name in data else np.full(r.size, np.nan)
     rd_axis.semilogy(r, np.where(rd > 0, rd, np.nan), color="C1", label="Rd(r)")
     _band(rd_axis, r, rd, rd_se, "C1")
     rd_axis.set_xlabel("radius r (mm)")
@@ -133,13 +134,15 @@ def plot_result(
 
 
 def _band(axis: Any, x: np.ndarray, y: np.ndarray, se: np.ndarray, colour: str) -> None:
-    """+-1 standard error around y; the log axis keeps the curve's own range."""
+    """+-1 standard error around y (none drawn without errors, e.g. from an MCML file);
+    the log axis keeps the curve's own range."""
     positive = y[y > 0]
     if not positive.size:
         return
     floor = float(positive.min()) / 3.0
-    axis.fill_between(x, np.clip(y - se, floor, None), y + se, color=colour, alpha=0.3,
-                      linewidth=0, label="±1 standard error")  # fmt: skip
+    if np.isfinite(se).any():
+        axis.fill_between(x, np.clip(y - se, floor, None), y + se, color=colour, alpha=0.3,
+                          linewidth=0, label="±1 standard error")  # fmt: skip
     axis.set_ylim(bottom=floor)
 
 

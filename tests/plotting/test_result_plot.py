@@ -96,3 +96,22 @@ def test_plot_command_checks_its_output_before_reading(tmp_path):
     fake.write_text("not read")
     wrong = run("plot", str(fake), "--out", str(tmp_path / "r.jpg"))
     assert wrong.returncode == 2 and ".png or .svg" in wrong.stderr
+
+
+def test_an_mcml_file_without_standard_errors_plots_and_reads(tmp_path):
+    """MCML's .mco files hold no standard errors: the figure has no error bands and
+    fluence_at_depth gives NaN for the error, not a made-up number."""
+    from photodose.io.mcml_format import format_mco, parse_mco
+
+    tissue = pd.OpticalProperties(mua_per_mm=0.5, mus_per_mm=10.0, g=0.9, n=1.4)
+    stack = pd.TissueStack(layers=[pd.Layer(name="slab", thickness_mm=0.5, tissue=tissue)])
+    simulation = pd.Simulation(stack=stack, photons=800,
+                               grid=pd.Grid(dr_mm=0.1, dz_mm=0.1, nr=8, nz=6))  # fmt: skip
+    mco = parse_mco(format_mco(pd.simulate(simulation), "slab.mco"), source="slab.mco")
+    assert "fluence_rate_rz_per_mm2_se" not in mco
+    figure = pd.plot_result(mco, tmp_path / "mco.png")
+    assert (tmp_path / "mco.png").stat().st_size > 10_000
+    profile_axis = [a for a in figure.axes if a.get_label() != "<colorbar>"][1]
+    assert not profile_axis.collections  # no band
+    value, se = pd.fluence_at_depth(mco, z_mm=0.25)
+    assert value > 0 and np.isnan(se)
