@@ -9,8 +9,6 @@ import numpy as np
 import xarray as xr
 
 WAVELENGTH_DIM = "wavelength_nm"
-# Attributes that differ from one wavelength to the next: kept per wavelength, as lists.
-_PER_WAVELENGTH = ("simulation", "wavelength_nm", "scatterings", "lost_packets")
 
 
 def stack_wavelengths(results: Sequence[xr.Dataset]) -> xr.Dataset:
@@ -41,12 +39,24 @@ def stack_wavelengths(results: Sequence[xr.Dataset]) -> xr.Dataset:
         compat="override",
         combine_attrs="override",  # variables keep their units and long_name
     )
-    stacked.attrs = {k: v for k, v in first.attrs.items() if k not in _PER_WAVELENGTH}
+    # an attribute equal at every wavelength stays one value; one that differs (the
+    # scattering count, capped packets) becomes a list in wavelength order
+    stacked.attrs = {}
+    for key, value in first.attrs.items():
+        if key in ("simulation", "wavelength_nm"):
+            continue
+        values = [ds.attrs.get(key) for ds in results]
+        same = all(_equal(v, value) for v in values)
+        stacked.attrs[key] = value if same else [_plain(v) for v in values]
     specs = [json.loads(ds.attrs["simulation"]) for ds in results]
     stacked.attrs["simulations"] = json.dumps(specs)
-    simulation = json.loads(first.attrs["simulation"])
-    stacked.attrs["beam"] = json.dumps(simulation["beam"])
-    for key in ("scatterings", "lost_packets"):
-        if all(key in ds.attrs for ds in results):
-            stacked.attrs[key] = [int(ds.attrs[key]) for ds in results]
+    stacked.attrs["beam"] = json.dumps(specs[0]["beam"])
     return stacked
+
+
+def _equal(a: object, b: object) -> bool:
+    return bool(np.array_equal(np.asarray(a), np.asarray(b))) if a is not None else b is None
+
+
+def _plain(value: object) -> object:
+    return value.item() if isinstance(value, np.generic) else value

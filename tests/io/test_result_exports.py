@@ -72,6 +72,9 @@ def test_netcdf_results_carry_cf_units_and_long_names(tmp_path, result):
     saved = load_result(multi)
     assert saved.wavelength_nm.attrs["units"] == "nm"
     assert len(json.loads(saved.attrs["simulations"])) == 2
+    # what differs per wavelength is kept per wavelength, what is common once
+    assert len(saved.attrs["scatterings"]) == 2
+    assert saved.attrs["photons"] == 300
     assert saved.z_overflow.attrs["flag_meanings"] == "inside_grid overflow"
 
 
