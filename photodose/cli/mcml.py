@@ -8,19 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from photodose.cli.progress import photon_progress
-from photodose.errors import BadInputError
-from photodose.io.mcml_format import read_mci, read_mco, write_mco
-from photodose.io.output_path import atomic_write, check_output_dir, confined_output
-from photodose.specs import Simulation
-from photodose.specs import result as schema
-from photodose.specs.simulation import check_seed
-from photodose.transport import capped_note, resolve_workers, simulate_with_stats
-from photodose.units import MM_PER_CM
 
 
 def register(app: typer.Typer) -> None:
@@ -45,6 +32,17 @@ def mcml_command(
 
     Output names are confined to the output folder (no absolute names, no '..'), an
     existing file is kept unless --force, and the .mci itself is never overwritten."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from photodose.cli.progress import photon_progress
+    from photodose.errors import BadInputError
+    from photodose.io.mcml_format import read_mci, write_mco
+    from photodose.io.output_path import atomic_write, check_output_dir, confined_output
+    from photodose.specs import Simulation
+    from photodose.specs.simulation import check_seed
+    from photodose.transport import capped_note, resolve_workers, simulate_with_stats
+
     # Every run and every output path is checked before the first run starts.
     runs = read_mci(mci)
     threads = resolve_workers(workers, what="--workers")
@@ -107,8 +105,16 @@ def mcml_read_command(
 ) -> None:
     """Print an .mco file's input parameters and its RAT block (totals); --out exports it
     in photodose's units (mm, per W delivered)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.io.mcml_format import read_mco
     from photodose.io.output_path import atomic_write, check_output_path
     from photodose.io.result_csv import EXPORT_SUFFIXES, export_result
+    from photodose.specs import Simulation
+    from photodose.specs import result as schema
+    from photodose.units import MM_PER_CM
 
     target = None
     if out is not None:

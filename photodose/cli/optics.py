@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
-from numpy.typing import NDArray
-from rich.console import Console
-from rich.table import Table
 
-from photodose.errors import BadInputError
-from photodose.io.output_path import atomic_write, check_output_path
-from photodose.optics import optical_spectrum, tissue_preset
-from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
+if TYPE_CHECKING:  # the library loads inside the commands: --help stays fast
+    import numpy as np
+    from numpy.typing import NDArray
+
 
 _PLOT_SUFFIXES = (".png", ".svg")
 
@@ -38,6 +34,10 @@ def parse_wavelengths(text: str) -> NDArray[np.float64]:
     Refused up front, before any array is made: anything not a finite number, a step
     not above `WAVELENGTH_STEP_MIN_NM`, stop before start, and grids of more than
     `WAVELENGTH_COUNT_MAX` wavelengths (450:1100:0.005 would be 130,001 rows)."""
+    import numpy as np
+
+    from photodose.errors import BadInputError
+
     def bad(reason: str) -> BadInputError:
         return BadInputError("--wavelengths", repr(text), reason)
 
@@ -70,6 +70,8 @@ def parse_wavelengths(text: str) -> NDArray[np.float64]:
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
     """['blood_fraction=0.01', 'name=x'] -> {'blood_fraction': 0.01, 'name': 'x'}."""
+    from photodose.errors import BadInputError
+
     overrides: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -105,6 +107,14 @@ def optics_command(
     force: Annotated[bool, typer.Option(help="overwrite existing --plot/--csv files")] = False,
 ) -> None:
     """Print mua, mus', mus, g and n of a tissue over wavelength (Jacques 2013 model)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.errors import BadInputError
+    from photodose.io.output_path import check_output_path
+    from photodose.optics import optical_spectrum, tissue_preset
+    from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
+
     grid = parse_wavelengths(wavelengths)
     if plot is not None:
         plot = check_output_path(plot, _PLOT_SUFFIXES, force=force, what="--plot")
@@ -149,6 +159,8 @@ def _plot(wavelengths: NDArray[np.float64], spectrum: Any, title: str, path: Pat
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from photodose.io.output_path import atomic_write
+
     figure, axes = plt.subplots(2, 1, sharex=True, figsize=(6.4, 6.0))
     axes[0].semilogy(wavelengths, spectrum.mua_per_mm.values, marker=".")
     axes[0].set_ylabel("mua (1/mm)")
@@ -172,6 +184,8 @@ CSV_COLUMNS = ("wavelength_nm", "mua_per_mm", "musp_per_mm", "mus_per_mm", "g", 
 def _write_csv(path: Path, spectrum: Any) -> None:
     """One row per wavelength, full precision; units in the column names."""
     import csv as csv_module
+
+    from photodose.io.output_path import atomic_write
 
     with atomic_write(path) as temporary, temporary.open("w", newline="") as handle:
         writer = csv_module.writer(handle)

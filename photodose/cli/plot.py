@@ -26,7 +26,7 @@ def plot_command(
     profile on the axis with its standard error, and Rd(r)."""
     from photodose.errors import InputFileError
     from photodose.io.output_path import check_output_path
-    from photodose.plotting.result_plot import PLOT_SUFFIXES
+    from photodose.report.result_plot import PLOT_SUFFIXES
 
     if not result.is_file():
         raise InputFileError(result, "no such file")
@@ -34,7 +34,7 @@ def plot_command(
     target = check_output_path(target, PLOT_SUFFIXES, force=force, inputs=[result])
 
     from photodose.io.result_file import load_result
-    from photodose.plotting.result_plot import plot_result
+    from photodose.report.result_plot import plot_result
 
     plot_result(load_result(result), target, wavelength_nm=wavelength)
     typer.echo(f"figure written to {target}")

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from photodose import optics
+import photodose.optics as optics
 from photodose.specs import (
     Beam,
     Grid,

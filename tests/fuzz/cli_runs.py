@@ -23,6 +23,29 @@ TIME_BOUND_S = 20.0
 OUTPUT_FOLDER = "out"
 
 
+def preload() -> None:
+    """Import what the commands import and load the compiled kernels once, in the
+    parent, so that every forked case starts warm."""
+    import importlib
+
+    import photodose.cli as cli
+
+    for name in cli._COMMAND_MODULES:
+        importlib.import_module(f"photodose.cli.{name}")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot  # noqa: F401
+
+    from photodose.planning import plan_request  # noqa: F401
+    from photodose.specs import Grid, Layer, OpticalProperties, Simulation, TissueStack
+    from photodose.transport import simulate
+
+    tissue = OpticalProperties(mua_per_mm=1.0, mus_per_mm=9.0, g=0.75, n=1.0)
+    stack = TissueStack(layers=(Layer(name="warm-up", thickness_mm=0.2, tissue=tissue),))
+    simulate(Simulation(stack=stack, photons=10, grid=Grid(nr=2, nz=2)), workers=1)
+
+
 @dataclass
 class CaseResult:
     argv: list[str]

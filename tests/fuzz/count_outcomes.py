@@ -11,7 +11,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bad_inputs import CASES, GOOD_CASES, make_inputs  # noqa: E402
-from cli_runs import run_case, sandbox  # noqa: E402
+from cli_runs import preload, run_case, sandbox  # noqa: E402
 
 
 def main() -> None:
@@ -19,6 +19,8 @@ def main() -> None:
         ("tried", "tracebacks", "hangs", "stray_writes", "partial_outputs", "not_exit_2",
          "not_one_line_naming_input", "good_failed"), 0)
     verbose = "-v" in sys.argv
+    preload()
+    slowest: list[tuple[float, str]] = []
     cases = [(argv, quoted, True) for argv, quoted in CASES]
     cases += [(argv, "", False) for argv in GOOD_CASES]
     for argv, quoted, bad in cases:
@@ -27,6 +29,7 @@ def main() -> None:
             make_inputs(root / "in")
             result = run_case(argv, root)
         counts["tried"] += 1
+        slowest.append((result.elapsed_s, " ".join(argv)[:80]))
         problems = []
         if result.hung:
             problems.append("hang")
@@ -55,6 +58,10 @@ def main() -> None:
             last = result.error_lines[-1][:160] if result.error_lines else ""
             print(f"{' '.join(argv)[:90]}: {', '.join(problems)} | {last}")
     print(counts)
+    total = sum(elapsed for elapsed, _ in slowest)
+    print(f"total {total:.1f} s; slowest:")
+    for elapsed, name in sorted(slowest, reverse=True)[:12]:
+        print(f"  {elapsed:6.2f} s  {name}")
 
 
 if __name__ == "__main__":

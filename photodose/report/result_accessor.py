@@ -4,7 +4,10 @@
     result.photodose.plot("result.png")            # fluence map, axis profile, Rd(r)
     value, se = result.photodose.fluence_at_depth(5.0, radius_mm=1.0)
 
-Registered when photodose is imported; matplotlib is imported only by `plot`.
+Registered when this module is imported: by photodose's public face on first use of
+`pd.simulate`, `pd.diffuse`, `pd.plot_result`, `pd.fluence_at_depth` (and the other
+names that make results), or by `import photodose.report.result_accessor`. matplotlib
+is imported only by `plot`.
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ class ResultAccessor:
         title: str | None = None,
     ) -> Figure:
         """The fluence map, the axis depth profile and Rd(r); see plot_result."""
-        from photodose.plotting.result_plot import plot_result
+        from photodose.report.result_plot import plot_result
 
         return plot_result(self._dataset, path, wavelength_nm=wavelength_nm, title=title)
 
