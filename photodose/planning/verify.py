@@ -58,7 +58,7 @@ def verify_plan(
     photons over every sampled wavelength."""
     check_verify_photons(photons)
     request = plan.request
-    site = request.site.for_patient(request.patient)
+    site = plan.site  # adapted to the patient when the plan was made
     light = light_field(site, request.device, request.patient.skin_type,
                         method="monte_carlo", photons=photons, seed=seed,
                         progress=progress)  # fmt: skip
