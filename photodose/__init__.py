@@ -35,6 +35,7 @@ _SOURCES = {
     "check": "photodose.planning.check",
     "diffuse": "photodose.transport",
     "dose_at_nerve": "photodose.dose.nerve_dose",
+    "fluence_at_depth": "photodose.dose.depth_fluence",
     "list_devices": "photodose.devices.library",
     "list_sites": "photodose.tissue.library",
     "load_device": "photodose.devices.library",
@@ -42,6 +43,7 @@ _SOURCES = {
     "optical_properties": "photodose.optics",
     "optical_spectrum": "photodose.optics",
     "plan": "photodose.planning.plan",
+    "plot_result": "photodose.report.result_plot",
     "simulate": "photodose.transport",
     "tissue_preset": "photodose.optics",
     "verify_plan": "photodose.planning",
@@ -70,6 +72,7 @@ __all__ = [
     "check",
     "diffuse",
     "dose_at_nerve",
+    "fluence_at_depth",
     "list_devices",
     "list_sites",
     "load_device",
@@ -77,10 +80,17 @@ __all__ = [
     "optical_properties",
     "optical_spectrum",
     "plan",
+    "plot_result",
     "simulate",
     "tissue_preset",
     "verify_plan",
 ]
+
+
+# public names that make or read transport results
+_MAKE_RESULTS = frozenset(
+    {"simulate", "diffuse", "verify_plan", "fluence_at_depth", "plot_result", "dose_at_nerve"}
+)
 
 
 def __getattr__(name: str) -> Any:
@@ -88,6 +98,10 @@ def __getattr__(name: str) -> Any:
     if source is None:
         raise AttributeError(f"module 'photodose' has no attribute {name!r}")
     value = getattr(importlib.import_module(source), name)
+    if name in _MAKE_RESULTS:
+        # results of these carry `result.photodose.plot(...)`: register the accessor (it
+        # imports xarray only; matplotlib waits until a figure is drawn)
+        importlib.import_module("photodose.report.result_accessor")
     globals()[name] = value  # later look-ups skip this function
     return value
 
@@ -99,6 +113,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # what type checkers and editors see: the same names, imported eagerly
     from photodose.devices.device import Device
     from photodose.devices.library import list_devices, load_device
+    from photodose.dose.depth_fluence import fluence_at_depth
     from photodose.dose.nerve_dose import dose_at_nerve
     from photodose.dose.window import DoseWindow
     from photodose.errors import BadInputError, ModelRangeError, PhotodoseError
@@ -106,6 +121,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from photodose.planning import Plan, PlanRequest, Verification, verify_plan
     from photodose.planning.check import check
     from photodose.planning.plan import plan
+    from photodose.report.result_plot import plot_result
     from photodose.safety.contraindications import ScreeningInput
     from photodose.specs import (
         Beam,

@@ -19,7 +19,9 @@ PUBLIC = {
     "Site", "Patient", "Device", "list_sites", "load_site", "list_devices", "load_device",
     "optical_properties", "optical_spectrum", "tissue_preset",
     # transport and dose
-    "simulate", "diffuse", "dose_at_nerve", "DoseWindow",
+    "simulate", "diffuse", "dose_at_nerve", "DoseWindow", "fluence_at_depth",
+    # results drawn (photodose.report.result_plot)
+    "plot_result",
     # planning: what a user builds, gets back and checks
     "PlanRequest", "ScreeningInput", "Plan", "plan", "Verification", "verify_plan",
     # errors

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 from typing import NoReturn
 
 import typer
@@ -21,7 +22,8 @@ from pydantic import ValidationError
 from photodose._version import __version__
 from photodose.errors import PhotodoseError
 
-_COMMAND_MODULES = ("plan", "check", "protocols", "report", "sites", "optics", "simulate", "mcml")
+_COMMAND_MODULES = ("plan", "check", "protocols", "report", "sites", "optics", "simulate", "plot",
+                    "schema", "mcml")
 EXIT_BAD_INPUT = 2
 
 app = typer.Typer(
@@ -69,8 +71,14 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(EXIT_BAD_INPUT)
 
 
+def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
+    # a warning is for the user, not a traceback: one line, without file and line number
+    typer.echo(f"warning: {' '.join(str(message).split())}", err=True)
+
+
 def main() -> None:
     _register_all()
+    warnings.showwarning = _show_warning
     try:
         app()
     except (PhotodoseError, ValidationError) as error:

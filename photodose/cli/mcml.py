@@ -97,17 +97,28 @@ def mcml_command(
 
 def mcml_read_command(
     mco: Annotated[Path, typer.Argument(help="MCML output file (.mco)")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="also export the arrays: .nc (netCDF, CF units) or .csv (a tidy table)"),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="overwrite an existing --out file")] = False,
 ) -> None:
-    """Print an .mco file's input parameters and its RAT block (totals)."""
+    """Print an .mco file's input parameters and its RAT block (totals); --out exports it
+    in photodose's units (mm, per W delivered)."""
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
     from photodose.io.mcml_format import read_mco
+    from photodose.io.output_path import atomic_write, check_output_path
+    from photodose.io.result_csv import EXPORT_SUFFIXES, export_result
     from photodose.specs import Simulation
     from photodose.specs import result as schema
     from photodose.units import MM_PER_CM
 
+    target = None
+    if out is not None:
+        target = check_output_path(out, EXPORT_SUFFIXES, force=force, inputs=[mco])
     dataset = read_mco(mco)
     simulation = Simulation.from_json(dataset.attrs["simulation"])
     grid = simulation.grid
@@ -143,3 +154,7 @@ def mcml_read_command(
     ):
         totals.add_row(label, f"{float(dataset[name]):.6g}")
     console.print(totals)
+    if target is not None:
+        with atomic_write(target) as temporary:
+            export_result(dataset, temporary)
+        console.print(f"exported to {escape(str(target))}")

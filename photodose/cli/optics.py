@@ -101,7 +101,10 @@ def optics_command(
     plot: Annotated[
         Path | None, typer.Option(help="also plot mua and mus' to this .png or .svg file")
     ] = None,
-    force: Annotated[bool, typer.Option(help="overwrite the --plot file if it exists")] = False,
+    csv: Annotated[
+        Path | None, typer.Option(help="also write the table to this .csv file")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="overwrite existing --plot/--csv files")] = False,
 ) -> None:
     """Print mua, mus', mus, g and n of a tissue over wavelength (Jacques 2013 model)."""
     from rich.console import Console
@@ -115,6 +118,8 @@ def optics_command(
     grid = parse_wavelengths(wavelengths)
     if plot is not None:
         plot = check_output_path(plot, _PLOT_SUFFIXES, force=force, what="--plot")
+    if csv is not None:
+        csv = check_output_path(csv, (".csv",), force=force, what="--csv")
     low, high = WAVELENGTH_MIN_NM, WAVELENGTH_MAX_NM
     outside = grid[(grid < low) | (grid > high)]
     if outside.size:
@@ -140,6 +145,9 @@ def optics_command(
         )
     console = Console()
     console.print(table)
+    if csv is not None:
+        _write_csv(csv, spectrum)
+        console.print(f"table written to {csv}")
     if plot is not None:
         _plot(spectrum.wavelength_nm.values, spectrum, title, plot)
         console.print(f"plot written to {plot}")
@@ -168,3 +176,19 @@ def _plot(wavelengths: NDArray[np.float64], spectrum: Any, title: str, path: Pat
             figure.savefig(temporary)
     finally:
         plt.close(figure)
+
+
+CSV_COLUMNS = ("wavelength_nm", "mua_per_mm", "musp_per_mm", "mus_per_mm", "g", "n")
+
+
+def _write_csv(path: Path, spectrum: Any) -> None:
+    """One row per wavelength, full precision; units in the column names."""
+    import csv as csv_module
+
+    from photodose.io.output_path import atomic_write
+
+    with atomic_write(path) as temporary, temporary.open("w", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for i in range(spectrum.sizes["wavelength_nm"]):
+            writer.writerow([repr(float(spectrum[column].values[i])) for column in CSV_COLUMNS])

@@ -214,10 +214,11 @@ def plan_command(
     from rich.markup import escape
 
     from photodose.cli import fail
+    from photodose.cli.progress import photon_progress
     from photodose.errors import BadInputError
     from photodose.io.output_path import atomic_write, check_output_dir, check_output_path
     from photodose.planning import plan_request, verify_plan
-    from photodose.planning.verify import check_verify_photons
+    from photodose.planning.verify import FIRST_ROUND_PHOTONS, check_verify_photons
     from photodose.report import write_plan_report
     from photodose.report.pdf import find_chromium
     from photodose.specs.simulation import check_seed
@@ -278,12 +279,10 @@ def plan_command(
     result = _one_line(lambda: plan_request(request))
     check = None
     if verify:
-        with Console(stderr=True).status(
-            "Monte Carlo check of the nerve dose: "
-            + (f"{photons:,} photons" if photons else "to 2 % standard error")
-            + " (seconds)"
-        ):
-            check = verify_plan(result, photons=photons, seed=seed)
+        # a precise check learns its photon total as it goes (the bar's total follows)
+        with photon_progress("Monte Carlo check of the nerve dose",
+                             photons or FIRST_ROUND_PHOTONS) as tick:  # fmt: skip
+            check = verify_plan(result, photons=photons, seed=seed, progress=tick)
     print_plan(console, result, check)
     report_path.parent.mkdir(exist_ok=True)
     if report_path.suffix.lower() == ".pdf":

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -32,6 +33,8 @@ def photon_progress(label: str, total: int, enabled: bool = True) -> Iterator[Pr
         TextColumn("ETA"),
         TimeRemainingColumn(),
     )
-    with Progress(*columns, transient=False) as bar:
+    # on stderr: stdout keeps only the command's output (tables, file names)
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
         task = bar.add_task(label, total=total)
-        yield lambda done, _total: bar.update(task, completed=done)
+        # the callback's total wins: a run over several wavelengths learns it as it goes
+        yield lambda done, total: bar.update(task, completed=done, total=total)

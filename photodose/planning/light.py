@@ -10,6 +10,7 @@ emission weights (photodose.dose.spectral).
 from __future__ import annotations
 
 import math
+import warnings
 from functools import lru_cache
 from typing import Literal
 
@@ -24,7 +25,9 @@ from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 from photodose.specs import Beam, Grid, Simulation
 from photodose.tissue.site import Site
 from photodose.transport.diffusion_layered import diffuse
-from photodose.transport.layered import simulate
+from photodose.transport.grid_coverage import GridCoverageWarning
+from photodose.transport.layered import ProgressCallback, simulate
+from photodose.transport.progress_bar import photon_bar
 from photodose.units import MM2_PER_CM2
 
 Method = Literal["diffusion", "monte_carlo"]
@@ -124,12 +127,39 @@ def light_field(
     method: Method = "diffusion",
     photons: int = 100_000,
     seed: int = 1,
+    progress: ProgressCallback | bool | None = None,
 ) -> xr.Dataset:
-    """Fluence rate and absorbed power per watt delivered, spectrum-weighted."""
+    """Fluence rate and absorbed power per watt delivered, spectrum-weighted.
+
+    `progress` (True for a bar with an ETA, or a callback(done, total)) follows the Monte
+    Carlo photons over every sampled wavelength.
+    """
     if method == "diffusion":
         return _cached_diffusion(site.model_dump_json(), device.model_dump_json(), skin_type)
     sims, weights = simulations(site, device, skin_type, photons, seed)
-    return _combine([simulate(sim) for sim in sims], weights)
+    if progress is True:
+        with photon_bar("Monte Carlo", sum(sim.photons for sim in sims)) as bar:
+            return _monte_carlo(sims, weights, bar)
+    return _monte_carlo(sims, weights, progress or None)
+
+
+def _monte_carlo(
+    sims: list[Simulation], weights: np.ndarray, progress: ProgressCallback | None
+) -> xr.Dataset:
+    total = sum(sim.photons for sim in sims)
+    fields = []
+    with warnings.catch_warnings():
+        # planning_grid stops 10 mm below the nerve on purpose: its last z bin is overflow
+        warnings.simplefilter("ignore", GridCoverageWarning)
+        for index, sim in enumerate(sims):
+            before = index * sim.photons
+
+            def tick(done: int, _total: int, before: int = before) -> None:
+                if progress is not None:
+                    progress(before + done, total)
+
+            fields.append(simulate(sim, progress=tick))
+    return _combine(fields, weights)
 
 
 def _combine(fields: list[xr.Dataset], weights: np.ndarray) -> xr.Dataset:

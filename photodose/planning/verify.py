@@ -45,6 +45,7 @@ from photodose.specs import Simulation
 from photodose.tissue.site import Site
 from photodose.transport import finish, reduce, run_batch, run_ordered
 from photodose.transport.diffusion_layered import diffuse
+from photodose.transport.layered import ProgressCallback
 
 Method = Literal["precise", "sampled"]
 TARGET_REL_SE = 0.02
@@ -121,18 +122,28 @@ def verify_plan(
     target_rel_se: float = TARGET_REL_SE,
     max_photons: int = MAX_PHOTONS,
     workers: int | None = None,
+    progress: ProgressCallback | bool | None = None,
 ) -> Verification:
     """Re-compute the plan's nerve dose by Monte Carlo at its power and time.
 
     `precise`: photons are added until the standard error is `target_rel_se` of the
     dose (`photons`, if given, fixes the count instead). `sampled`: `photons` per
-    wavelength (default 200 000)."""
+    wavelength (default 200 000). `progress` (True for a bar with an ETA, or a
+    callback(done, total)) follows the photons; a precise run's total is its estimate
+    of the photons the target needs, updated after every round."""
     if photons is not None:
         check_verify_photons(photons)
+    if progress is True:
+        from photodose.transport.progress_bar import photon_bar
+
+        with photon_bar("Monte Carlo check", photons or FIRST_ROUND_PHOTONS) as bar:
+            return verify_plan(plan, photons, seed, method, target_rel_se, max_photons,
+                               workers, bar)  # fmt: skip
+    callback = progress or None
     request = plan.request
     site = plan.site  # adapted to the patient (and a measured depth) when planned
     if method == "sampled":
-        return _sampled(plan, site, photons or 200_000, seed)
+        return _sampled(plan, site, photons or 200_000, seed, callback)
     device = request.device
     peak = peak_wavelength(device)
     beam = transport_beam(device)
@@ -145,6 +156,7 @@ def verify_plan(
     run = nerve_monte_carlo(
         simulation, nerve.depth_mm, nerve.diameter_mm, target_rel_se=target_rel_se,
         max_photons=photons or max_photons, fixed_photons=photons, workers=workers,
+        progress=callback,
     )  # fmt: skip
     factor = band_factor(site, device, request.patient.skin_type, simulation)
     dose = dose_at_nerve(run.dataset, plan.power_W, plan.time_per_spot_s, beam,
@@ -168,8 +180,8 @@ def verify_plan(
 
 def nerve_monte_carlo(simulation: Simulation, depth_mm: float, diameter_mm: float, *,
                       target_rel_se: float = TARGET_REL_SE, max_photons: int = MAX_PHOTONS,
-                      fixed_photons: int | None = None,
-                      workers: int | None = None) -> NerveMonteCarlo:  # fmt: skip
+                      fixed_photons: int | None = None, workers: int | None = None,
+                      progress: ProgressCallback | None = None) -> NerveMonteCarlo:  # fmt: skip
     """Nerve cross-section mean fluence rate per watt by Monte Carlo, photons added in
     seeded rounds of `BATCHES_PER_ROUND` batches until the batch standard error of the
     nerve value itself is `target_rel_se` of it (or `max_photons`)."""
@@ -197,11 +209,15 @@ def nerve_monte_carlo(simulation: Simulation, depth_mm: float, diameter_mm: floa
         collected.extend(results)
         photons += round_photons
         mean, se = _batch_mean_se(values, counts)
+        if progress is not None:
+            progress(photons, photons)
         if fixed_photons is not None or photons >= max_photons or se <= target_rel_se * mean:
             break
         # the standard error falls as 1/sqrt(photons): aim 10 % past the target
         needed = photons * (se / (target_rel_se * mean)) ** 2 * 1.1 - photons
         round_photons = int(min(max_photons - photons, max(needed, FIRST_ROUND_PHOTONS)))
+        if progress is not None:
+            progress(photons, photons + round_photons)
         round_index += 1
     total = simulation.model_copy(update={"photons": photons, "batches": len(collected)})
     dataset = finish(total, reduce(collected))
@@ -239,11 +255,13 @@ def _batch_mean_se(values: list[float], counts: list[int]) -> tuple[float, float
     return mean, math.sqrt(sigma2 / n.sum())
 
 
-def _sampled(plan: Plan, site: Site, photons: int, seed: int) -> Verification:
+def _sampled(plan: Plan, site: Site, photons: int, seed: int,
+             progress: ProgressCallback | None = None) -> Verification:
     request = plan.request
     started = time.perf_counter()
     light = light_field(site, request.device, request.patient.skin_type,
-                        method="monte_carlo", photons=photons, seed=seed)  # fmt: skip
+                        method="monte_carlo", photons=photons, seed=seed,
+                        progress=progress)  # fmt: skip
     dose = dose_at_nerve(
         light, plan.power_W, plan.time_per_spot_s, plan.beam,
         site.nerve.depth_mm, site.nerve.diameter_mm, window=request.window,

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Self
 
 import tomli_w
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
 
 from photodose.errors import BadInputError
 from photodose.specs.spec_file import read_spec_data
@@ -28,6 +29,30 @@ class Spec(BaseModel):
     """Immutable, validated description; `updated(...)` makes validated variants."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        # pydantic alone says "Extra inputs are not permitted" without saying what is:
+        # name the keys this spec takes, so a misspelt key in a file is fixed at once.
+        if not isinstance(data, dict):
+            return data
+        allowed = {name for name in cls.model_fields} | {
+            field.alias for field in cls.model_fields.values() if field.alias
+        }
+        unknown = [key for key in data if key not in allowed]
+        if unknown:
+            raise PydanticCustomError(
+                "extra_forbidden",
+                "unknown key {unknown}: Extra inputs are not permitted; {model} takes "
+                "{allowed}",
+                {
+                    "unknown": ", ".join(repr(key) for key in unknown),
+                    "model": cls.__name__,
+                    "allowed": ", ".join(cls.model_fields),
+                },
+            )
+        return data
 
     def updated(self, changes: Mapping[str, Any] | None = None, /, **fields: Any) -> Self:
         """A validated copy with some fields changed.

@@ -31,6 +31,8 @@ EXIT_ANGLE = "exit_angle_rad"
 LAYER = "layer"
 LAYER_NAME = "layer_name"
 WAVELENGTH = "wavelength_nm"
+R_OVERFLOW = "r_overflow"
+Z_OVERFLOW = "z_overflow"
 
 # variables
 SPECULAR_REFLECTANCE = "specular_reflectance"
@@ -50,7 +52,10 @@ FLUENCE_RATE_RZ = "fluence_rate_rz_per_mm2"
 
 STANDARD_ERROR_SUFFIX = "_se"
 NORMALISATION = "per watt delivered (launched power, before specular reflection)"
-OVERFLOW = "the last r_mm and z_mm bins also hold everything beyond the grid"
+OVERFLOW = (
+    "the last r_mm and z_mm bins also hold everything beyond the grid (flagged 1 in "
+    "r_overflow and z_overflow)"
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,24 @@ COORDINATES: dict[str, Quantity] = {
     LAYER: Quantity((LAYER,), "1", "layer number, 1 at the top"),
     LAYER_NAME: Quantity((LAYER,), "", "layer name"),
     WAVELENGTH: Quantity((WAVELENGTH,), "nm", "wavelength in vacuum"),
+    R_OVERFLOW: Quantity((R,), "1", "1: the r bin also holds everything beyond the grid"),
+    Z_OVERFLOW: Quantity((Z,), "1", "1: the z bin also holds everything beyond the grid"),
 }
+
+# CF flag convention (CF 1.11 sec. 3.5) for the overflow coordinates: 1 marks the last
+# bin, which also collects everything beyond the grid (as MCML's do); plots and profiles
+# leave it out.
+OVERFLOW_FLAG_ATTRS: dict[str, Any] = {
+    "flag_values": np.array([0, 1], dtype=np.int8),
+    "flag_meanings": "inside_grid overflow",
+}
+
+
+def overflow_flags(count: int) -> np.ndarray:
+    """0 for each bin inside the grid, 1 for the last (overflow) bin."""
+    flags = np.zeros(count, dtype=np.int8)
+    flags[-1] = 1
+    return flags
 
 
 def standard_error(name: str) -> str:
@@ -125,6 +147,8 @@ def result_coords(simulation: Simulation, angles: bool = True) -> dict[str, tupl
         Z: (Z, grid.z_centres_mm, schema_attrs(Z)),
         LAYER: (LAYER, np.arange(1, len(layers) + 1), schema_attrs(LAYER)),
         LAYER_NAME: (LAYER, [layer.name for layer in layers], schema_attrs(LAYER_NAME)),
+        R_OVERFLOW: (R, overflow_flags(grid.nr), schema_attrs(R_OVERFLOW) | OVERFLOW_FLAG_ATTRS),
+        Z_OVERFLOW: (Z, overflow_flags(grid.nz), schema_attrs(Z_OVERFLOW) | OVERFLOW_FLAG_ATTRS),
     }
     if angles:
         coords[EXIT_ANGLE] = (EXIT_ANGLE, grid.angle_centres_rad, schema_attrs(EXIT_ANGLE))

@@ -21,6 +21,8 @@ from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport import layered_kernel as kernel
 from photodose.transport.batches import batch_bounds, run_ordered
 from photodose.transport.boundaries import clear_entry_weight, specular_reflectance
+from photodose.transport.grid_coverage import warn_grid_coverage
+from photodose.transport.progress_bar import photon_bar
 from photodose.transport.result_dataset import build_dataset
 from photodose.transport.tallies import Accumulator, BatchTallies
 
@@ -297,21 +299,38 @@ def capped_note(dataset: xr.Dataset) -> str:
 def simulate(
     simulation: Simulation,
     workers: int | None = None,
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback | bool | None = None,
 ) -> xr.Dataset:
-    """Run `simulation` and return its labelled result, normalised per watt delivered."""
-    dataset, _ = simulate_with_stats(simulation, workers=workers, progress=progress)
+    """Run `simulation` and return its labelled result, normalised per watt delivered.
+
+    `progress`: True draws a bar with an ETA (terminal or Jupyter), or pass a
+    callback(photons_done, photons_total). A grid that ends inside the stack or the beam
+    gives a GridCoverageWarning."""
+    simulation = _validated(simulation)
+    warn_grid_coverage(simulation)
+    dataset, _ = _simulate_with_stats(simulation, workers, progress)
     return dataset
 
 
 def simulate_with_stats(
     simulation: Simulation,
     workers: int | None = None,
-    progress: ProgressCallback | None = None,
+    progress: ProgressCallback | bool | None = None,
 ) -> tuple[xr.Dataset, RunStats]:
     """As `simulate`, also returning timing (kept out of the dataset, which is exact)."""
     simulation = _validated(simulation)
-    accumulator, stats = run_tallies(simulation, workers, progress, beam=launch_beam(simulation))
+    warn_grid_coverage(simulation)
+    return _simulate_with_stats(simulation, workers, progress)
+
+
+def _simulate_with_stats(
+    simulation: Simulation, workers: int | None, progress: ProgressCallback | bool | None
+) -> tuple[xr.Dataset, RunStats]:
+    if progress is True:
+        with photon_bar("photons", simulation.photons) as tick:
+            return _simulate_with_stats(simulation, workers, tick)
+    callback = progress if callable(progress) else None
+    accumulator, stats = run_tallies(simulation, workers, callback, beam=launch_beam(simulation))
     return finish(simulation, accumulator), stats
 
 

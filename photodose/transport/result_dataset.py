@@ -7,7 +7,7 @@ densities follow MCML (Wang et al. 1995, sec. 4): the annulus of radial bin i ha
 4 pi sin((j + 1/2) da) sin(da / 2) (MCML uses 2 pi sin(a) da, and also divides
 Rd(r, a) by cos(a); io/mcml_format.py converts when writing .mco files). As in MCML the
 last radial and depth bins also hold everything beyond the grid: leave them out of
-profiles (`overflow` attribute).
+profiles (coordinates `r_overflow`, `z_overflow` flag them with 1).
 
 Units: lengths mm; per-watt powers, so `absorbed_rz_per_mm3` is W/mm^3 absorbed per W
 delivered and `fluence_rate_rz_per_mm2` is W/mm^2 per W (multiply by power in W and
