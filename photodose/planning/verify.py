@@ -39,7 +39,7 @@ from photodose.planning.light import (
     verification_grid,
 )
 from photodose.planning.plan import Plan
-from photodose.planning.uncertainty import peak_wavelength, with_measured_depth
+from photodose.planning.uncertainty import peak_wavelength
 from photodose.specs import Simulation
 from photodose.tissue.site import Site
 from photodose.transport import finish, reduce, run_batch, run_ordered
@@ -112,8 +112,7 @@ def verify_plan(
     dose (`photons`, if given, fixes the count instead). `sampled`: `photons` per
     wavelength (default 200 000)."""
     request = plan.request
-    site = with_measured_depth(request.site.for_patient(request.patient),
-                               request.nerve_depth_measured_mm)  # fmt: skip
+    site = plan.site  # adapted to the patient (and a measured depth) when planned
     if method == "sampled":
         return _sampled(plan, site, photons or 200_000, seed)
     device = request.device
