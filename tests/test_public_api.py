@@ -21,7 +21,7 @@ PUBLIC = {
     # transport and dose
     "simulate", "diffuse", "dose_at_nerve", "DoseWindow",
     # planning: what a user builds, gets back and checks
-    "PlanRequest", "ScreeningInput", "Plan", "plan", "Verification", "verify_plan",
+    "PlanRequest", "ScreeningInput", "Plan", "plan", "check", "Verification", "verify_plan",
     # errors
     "PhotodoseError", "BadInputError", "ModelRangeError",
     "__version__",
