@@ -23,7 +23,7 @@ PUBLIC = {
     # results drawn (photodose.report.result_plot)
     "plot_result",
     # planning: what a user builds, gets back and checks
-    "PlanRequest", "ScreeningInput", "Plan", "plan", "Verification", "verify_plan",
+    "PlanRequest", "ScreeningInput", "Plan", "plan", "check", "Verification", "verify_plan",
     # errors
     "PhotodoseError", "BadInputError", "ModelRangeError",
     "__version__",

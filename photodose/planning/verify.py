@@ -199,9 +199,7 @@ def nerve_monte_carlo(simulation: Simulation, depth_mm: float, diameter_mm: floa
             "photons": round_photons, "batches": batches,
             "seed": simulation.seed + _ROUND_SEED_STEP * round_index,
         })  # fmt: skip
-        results: list[tuple] = []
-        run_ordered(range(batches), lambda b, s=current: run_batch(s, b), workers,
-                    lambda _, result, out=results: out.append(result))  # fmt: skip
+        results = _run_round(current, batches, workers)
         for tallies, count in results:
             values.append(_nerve_rate(finish(current, reduce([(tallies, count)])),
                                       depth_mm, diameter_mm))  # fmt: skip
@@ -223,6 +221,20 @@ def nerve_monte_carlo(simulation: Simulation, depth_mm: float, diameter_mm: floa
     dataset = finish(total, reduce(collected))
     return NerveMonteCarlo(rate_per_mm2=mean, se_per_mm2=se, photons=photons,
                            elapsed_s=time.perf_counter() - started, dataset=dataset)  # fmt: skip
+
+
+def _run_round(simulation: Simulation, batches: int, workers: int) -> list[tuple]:
+    """Every batch of one round's simulation, in batch order."""
+    results: list[tuple] = []
+
+    def run(index: int) -> tuple:
+        return run_batch(simulation, index)
+
+    def keep(_: int, result: tuple) -> None:
+        results.append(result)
+
+    run_ordered(range(batches), run, workers, keep)
+    return results
 
 
 def band_factor(site: Site, device: object, skin_type: int, peak: Simulation) -> float:
