@@ -18,14 +18,19 @@ ACTOR_ENV = "PHOTODOSE_ACTOR"
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="database URL or SQLite file (default: PHOTODOSE_DB_URL, else "
-                 "photodose.db in the per-user data folder)"),
-]  # fmt: skip
+    typer.Option(
+        "--db",
+        help="database URL or SQLite file (default: PHOTODOSE_DB_URL, else "
+        "photodose.db in the per-user data folder)",
+    ),
+]
 ActorOption = Annotated[
     str | None,
-    typer.Option("--as", help="who is writing, for the audit log (default: PHOTODOSE_ACTOR, "
-                 "else the login name)"),
-]  # fmt: skip
+    typer.Option(
+        "--as",
+        help="who is writing, for the audit log (default: PHOTODOSE_ACTOR, else the login name)",
+    ),
+]
 
 
 def open_engine(db: str | None) -> Engine:
@@ -37,5 +42,6 @@ def open_clinic(db: str | None, actor: str | None = None) -> Clinic:
     try:
         return Clinic.open(db, actor=who)
     except OperationalError as error:
-        raise BadInputError("--db", "(the database)", "cannot be opened",
-                            reason=str(error.orig).splitlines()[0]) from None  # fmt: skip
+        raise BadInputError(
+            "--db", "(the database)", "cannot be opened", reason=str(error.orig).splitlines()[0]
+        ) from None

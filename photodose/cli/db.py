@@ -12,8 +12,7 @@ from photodose.clinic.database import current_revision, head_revision, upgrade
 from photodose.clinic.repository import Clinic
 from photodose.settings import database_url
 
-db_app = typer.Typer(help="Create, migrate and verify the clinic database.",
-                     no_args_is_help=True)  # fmt: skip
+db_app = typer.Typer(help="Create, migrate and verify the clinic database.", no_args_is_help=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -36,8 +35,15 @@ def upgrade_command(
 def status_command(db: DbOption = None) -> None:
     """The database URL and its schema revision."""
     engine = open_engine(db)
-    typer.echo(json.dumps({"database": _shown(db), "revision": current_revision(engine),
-                           "newest": head_revision()}))  # fmt: skip
+    typer.echo(
+        json.dumps(
+            {
+                "database": _shown(db),
+                "revision": current_revision(engine),
+                "newest": head_revision(),
+            }
+        )
+    )
 
 
 @db_app.command("verify")

@@ -81,12 +81,25 @@ def append(
     when = at or utc_now()
     detail_json = canonical_json(detail)
     entry = AuditEntry(
-        at=when, actor=actor, actor_role=actor_role, action=action, entity=entity,
-        entity_id=entity_id, detail_json=detail_json, prev_hash=prev,
-        hash=entry_hash(at=when, actor=actor, actor_role=actor_role, action=action,
-                        entity=entity, entity_id=entity_id, detail_json=detail_json,
-                        prev_hash=prev),
-    )  # fmt: skip
+        at=when,
+        actor=actor,
+        actor_role=actor_role,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail_json=detail_json,
+        prev_hash=prev,
+        hash=entry_hash(
+            at=when,
+            actor=actor,
+            actor_role=actor_role,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail_json=detail_json,
+            prev_hash=prev,
+        ),
+    )
     session.add(entry)
     session.flush()
     return entry
@@ -105,8 +118,12 @@ class ChainReport:
     problem: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "ok": self.ok, "first_bad_id": self.first_bad_id,
-                "problem": self.problem}  # fmt: skip
+        return {
+            "rows": self.rows,
+            "ok": self.ok,
+            "first_bad_id": self.first_bad_id,
+            "problem": self.problem,
+        }
 
 
 def verify_chain(session: Session) -> ChainReport:
@@ -116,13 +133,19 @@ def verify_chain(session: Session) -> ChainReport:
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id)):
         count += 1
         if entry.prev_hash != prev:
-            return ChainReport(count, False, entry.id,
-                               "previous hash is not the hash of the row before")
+            return ChainReport(
+                count, False, entry.id, "previous hash is not the hash of the row before"
+            )
         expected = entry_hash(
-            at=entry.at, actor=entry.actor, actor_role=entry.actor_role, action=entry.action,
-            entity=entry.entity, entity_id=entry.entity_id, detail_json=entry.detail_json,
+            at=entry.at,
+            actor=entry.actor,
+            actor_role=entry.actor_role,
+            action=entry.action,
+            entity=entry.entity,
+            entity_id=entry.entity_id,
+            detail_json=entry.detail_json,
             prev_hash=entry.prev_hash,
-        )  # fmt: skip
+        )
         if entry.hash != expected:
             return ChainReport(count, False, entry.id, "row changed after it was written")
         prev = entry.hash

@@ -35,9 +35,7 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options
-        )
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options)
         _sqlite_pragmas(engine)
         return engine
     return create_engine(url, **options)
@@ -93,6 +91,8 @@ def require_current(engine: Engine) -> None:
     if current != head:
         shown = current or "none (empty database)"
         raise BadInputError(
-            "database schema", shown, f"must be at revision {head}",
+            "database schema",
+            shown,
+            f"must be at revision {head}",
             reason="run `photodose db upgrade` first",
         )

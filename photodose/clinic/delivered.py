@@ -36,35 +36,59 @@ class DeliveredDose:
         return self.quantities[NERVE_DOSE][0]
 
     def to_dict(self) -> dict[str, Any]:
-        return {"quantities": {k: list(v) for k, v in self.quantities.items()},
-                "model": self.model, "checks": list(self.checks), "failed": list(self.failed)}  # fmt: skip
+        return {
+            "quantities": {k: list(v) for k, v in self.quantities.items()},
+            "model": self.model,
+            "checks": list(self.checks),
+            "failed": list(self.failed),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DeliveredDose:
-        return cls(quantities={k: (float(v[0]), str(v[1])) for k, v in data["quantities"].items()},
-                   model=data["model"], checks=tuple(data.get("checks", ())),
-                   failed=tuple(data.get("failed", ())))  # fmt: skip
+        return cls(
+            quantities={k: (float(v[0]), str(v[1])) for k, v in data["quantities"].items()},
+            model=data["model"],
+            checks=tuple(data.get("checks", ())),
+            failed=tuple(data.get("failed", ())),
+        )
 
 
 def delivered_dose(
-    request: PlanRequest, *, power_W: float, time_per_spot_s: float, spots: int,
+    request: PlanRequest,
+    *,
+    power_W: float,
+    time_per_spot_s: float,
+    spots: int,
     skin_temperature_C: float | None = None,
-) -> DeliveredDose:  # fmt: skip
+) -> DeliveredDose:
     """The dose of a session as delivered, with the planner's safety checks. A measured
     skin temperature above the request's skin limit is a failed check too."""
     if not 1 <= spots <= 1000:
         raise BadInputError("spots", spots, "allowed 1 to 1000")
     if skin_temperature_C is not None and not 10.0 <= skin_temperature_C <= 60.0:
-        raise BadInputError("skin_temperature_C", skin_temperature_C,
-                            "allowed 10-60 C (a surface thermometer reading)")  # fmt: skip
+        raise BadInputError(
+            "skin_temperature_C",
+            skin_temperature_C,
+            "allowed 10-60 C (a surface thermometer reading)",
+        )
+    rated = request.device.average_power_W
+    if not 0.0 < power_W <= rated * (1.0 + 1e-9):
+        raise BadInputError("power_W", power_W,
+                            f"must be > 0 and at most the device's rated {rated:g} W average")
     dose = _checked(request.model_dump_json(), float(power_W), float(time_per_spot_s), int(spots))
     if skin_temperature_C is None:
         return dose
     limits = request.temperature_limits
     limit = limits.insensate_max_C if request.insensate else limits.sensate_max_C
     passed = skin_temperature_C <= limit
-    measured = {"name": "measured skin temperature", "value": skin_temperature_C,
-                "limit": limit, "unit": "C", "passed": passed, "severity": "block"}  # fmt: skip
+    measured = {
+        "name": "measured skin temperature",
+        "value": skin_temperature_C,
+        "limit": limit,
+        "unit": "C",
+        "passed": passed,
+        "severity": "block",
+    }
     failed = dose.failed if passed else (*dose.failed, "measured skin temperature")
     return DeliveredDose(dose.quantities, dose.model, (*dose.checks, measured), failed)
 
@@ -84,8 +108,10 @@ def _checked(request_json: str, power_W: float, time_s: float, spots: int) -> De
         "predicted_peak_skin_temperature_C": (plan.peak_skin_temperature_C, "C"),
         "predicted_peak_tissue_temperature_C": (plan.peak_tissue_temperature_C, "C"),
     }
-    checks = tuple(c.model_dump(include={"name", "value", "limit", "unit", "passed", "severity"})
-                   for c in plan.checks)  # fmt: skip
+    checks = tuple(
+        c.model_dump(include={"name", "value", "limit", "unit", "passed", "severity"})
+        for c in plan.checks
+    )
     failed = tuple(c.name for c in plan.checks if c.severity == "block" and not c.passed)
     digest = hashlib.sha256(request_json.encode()).hexdigest()[:12]
     model = f"planning.check ({plan.method}); request sha256 {digest}"

@@ -40,15 +40,24 @@ UCUM_UNITS = {"J/cm2": "J/cm2", "mW/cm2": "mW/cm2", "J": "J", "C": "Cel", "W": "
 SEVERITY_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-severity"
 SERIOUSNESS_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-seriousness"
 OUTCOME_SYSTEM = "http://terminology.hl7.org/CodeSystem/adverse-event-outcome"
-OUTCOME_CODES = {"recovered": "resolved", "recovering": "recovering",
-                 "not_recovered": "ongoing", "with_sequelae": "resolvedWithSequelae",
-                 "fatal": "fatal", "unknown": "unknown"}  # fmt: skip
+OUTCOME_CODES = {
+    "recovered": "resolved",
+    "recovering": "recovering",
+    "not_recovered": "ongoing",
+    "with_sequelae": "resolvedWithSequelae",
+    "fatal": "fatal",
+    "unknown": "unknown",
+}
 GENDER = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
 MODELS = {
-    "Patient": Patient, "Questionnaire": Questionnaire,
-    "QuestionnaireResponse": QuestionnaireResponse, "Observation": Observation,
-    "Procedure": Procedure, "Device": Device, "AdverseEvent": AdverseEvent,
-}  # fmt: skip
+    "Patient": Patient,
+    "Questionnaire": Questionnaire,
+    "QuestionnaireResponse": QuestionnaireResponse,
+    "Observation": Observation,
+    "Procedure": Procedure,
+    "Device": Device,
+    "AdverseEvent": AdverseEvent,
+}
 
 
 def _fhir_id(text: str) -> str:
@@ -77,11 +86,16 @@ def questionnaire(name: str, version: str) -> dict[str, Any]:
             entry["type"] = "decimal"
         items.append(entry)
     return {
-        "resourceType": "Questionnaire", "id": _fhir_id(f"{name}-{version}"),
-        "url": f"{QUESTIONNAIRE_BASE}:{name}", "version": version, "name": _fhir_id(name),
-        "title": instrument.title, "status": "active",
-        "description": f"Scored as published: {instrument.source}", "item": items,
-    }  # fmt: skip
+        "resourceType": "Questionnaire",
+        "id": _fhir_id(f"{name}-{version}"),
+        "url": f"{QUESTIONNAIRE_BASE}:{name}",
+        "version": version,
+        "name": _fhir_id(name),
+        "title": instrument.title,
+        "status": "active",
+        "description": f"Scored as published: {instrument.source}",
+        "item": items,
+    }
 
 
 def _answer(value: Any) -> dict[str, Any]:
@@ -98,10 +112,14 @@ def patient_resources(patient: dict[str, Any], salt: str) -> list[dict[str, Any]
     code = deidentify.study_code(patient["pseudonym"], salt)
     offset = deidentify.day_offset(patient["enrolled_on"])
     subject = {"reference": f"Patient/{code}"}
-    out: list[dict[str, Any]] = [{
-        "resourceType": "Patient", "id": code, "gender": GENDER[patient["sex"]],
-        "birthDate": str(patient["birth_year"]),
-    }]  # fmt: skip
+    out: list[dict[str, Any]] = [
+        {
+            "resourceType": "Patient",
+            "id": code,
+            "gender": GENDER[patient["sex"]],
+            "birthDate": str(patient["birth_year"]),
+        }
+    ]
     procedures: dict[str, str] = {}
     for course in patient["courses"]:
         if course["deleted_at"] is not None:
@@ -112,82 +130,162 @@ def patient_resources(patient: dict[str, Any], salt: str) -> list[dict[str, Any]
             pid = _fhir_id(f"{code}-{s['ref']}")
             procedures[s["ref"]] = pid
             when = _when(deidentify.shift(s["delivered_at"], offset))
-            out.append({
-                "resourceType": "Procedure", "id": pid, "status": "completed",
-                "code": {"coding": [{"system": LOCAL_SYSTEM, "code": "pbm-session",
-                                     "display": "photobiomodulation session"}]},
-                "subject": subject, "performedDateTime": when,
-                "bodySite": [{"text": f"{s['site']} ({s['side']})"}],
-                "usedReference": [{"reference": f"Device/{_fhir_id(s['device'])}"}],
-                "note": [{"text": f"{s['spots']} spots, {s['power_W']:g} W, "
-                                  f"{s['time_per_spot_s']:g} s per spot"}],
-            })  # fmt: skip
-            out.append({
-                "resourceType": "Observation", "id": _fhir_id(f"{pid}-dose"), "status": "final",
-                "code": {"coding": [{"system": LOCAL_SYSTEM, "code": "pbm-delivered-dose",
-                                     "display": "dose delivered (computed)"}]},
-                "subject": subject, "effectiveDateTime": when,
-                "partOf": [{"reference": f"Procedure/{pid}"}],
-                "method": {"text": s["dose_model"]},
-                "component": [
-                    {"code": {"coding": [{"system": LOCAL_SYSTEM, "code": "power_W"}]},
-                     "valueQuantity": {"value": s["power_W"], "unit": "W", "system": UCUM,
-                                       "code": "W"}},
-                    {"code": {"coding": [{"system": LOCAL_SYSTEM, "code": "time_per_spot_s"}]},
-                     "valueQuantity": {"value": s["time_per_spot_s"], "unit": "s",
-                                       "system": UCUM, "code": "s"}},
-                    *({"code": {"coding": [{"system": LOCAL_SYSTEM, "code": d["quantity"]}]},
-                       "valueQuantity": {"value": d["value"], "unit": d["unit"], "system": UCUM,
-                                         "code": UCUM_UNITS.get(d["unit"], d["unit"])}}
-                      for d in s["doses"]),
-                ],
-            })  # fmt: skip
+            out.append(
+                {
+                    "resourceType": "Procedure",
+                    "id": pid,
+                    "status": "completed",
+                    "code": {
+                        "coding": [
+                            {
+                                "system": LOCAL_SYSTEM,
+                                "code": "pbm-session",
+                                "display": "photobiomodulation session",
+                            }
+                        ]
+                    },
+                    "subject": subject,
+                    "performedDateTime": when,
+                    "bodySite": [{"text": f"{s['site']} ({s['side']})"}],
+                    "usedReference": [{"reference": f"Device/{_fhir_id(s['device'])}"}],
+                    "note": [
+                        {
+                            "text": f"{s['spots']} spots, {s['power_W']:g} W, "
+                            f"{s['time_per_spot_s']:g} s per spot"
+                        }
+                    ],
+                }
+            )
+            out.append(
+                {
+                    "resourceType": "Observation",
+                    "id": _fhir_id(f"{pid}-dose"),
+                    "status": "final",
+                    "code": {
+                        "coding": [
+                            {
+                                "system": LOCAL_SYSTEM,
+                                "code": "pbm-delivered-dose",
+                                "display": "dose delivered (computed)",
+                            }
+                        ]
+                    },
+                    "subject": subject,
+                    "effectiveDateTime": when,
+                    "partOf": [{"reference": f"Procedure/{pid}"}],
+                    "method": {"text": s["dose_model"]},
+                    "component": [
+                        {
+                            "code": {"coding": [{"system": LOCAL_SYSTEM, "code": "power_W"}]},
+                            "valueQuantity": {
+                                "value": s["power_W"],
+                                "unit": "W",
+                                "system": UCUM,
+                                "code": "W",
+                            },
+                        },
+                        {
+                            "code": {
+                                "coding": [{"system": LOCAL_SYSTEM, "code": "time_per_spot_s"}]
+                            },
+                            "valueQuantity": {
+                                "value": s["time_per_spot_s"],
+                                "unit": "s",
+                                "system": UCUM,
+                                "code": "s",
+                            },
+                        },
+                        *(
+                            {
+                                "code": {
+                                    "coding": [{"system": LOCAL_SYSTEM, "code": d["quantity"]}]
+                                },
+                                "valueQuantity": {
+                                    "value": d["value"],
+                                    "unit": d["unit"],
+                                    "system": UCUM,
+                                    "code": UCUM_UNITS.get(d["unit"], d["unit"]),
+                                },
+                            }
+                            for d in s["doses"]
+                        ),
+                    ],
+                }
+            )
     for n, a in enumerate(patient["assessments"], 1):
         if a["deleted_at"] is not None:
             continue
         rid = _fhir_id(f"{code}-A{n}")
         when = _when(deidentify.shift(a["assessed_at"], offset))
         complete = a["total"] is not None or all(v is not None for v in a["answers"].values())
-        out.append({
-            "resourceType": "QuestionnaireResponse", "id": rid,
-            "questionnaire": f"{QUESTIONNAIRE_BASE}:{a['instrument']}|{a['version']}",
-            "status": "completed" if complete else "in-progress", "subject": subject,
-            "authored": when,
-            "item": [{"linkId": k, "answer": [_answer(v)]} for k, v in a["answers"].items()
-                     if v is not None],
-        })  # fmt: skip
+        out.append(
+            {
+                "resourceType": "QuestionnaireResponse",
+                "id": rid,
+                "questionnaire": f"{QUESTIONNAIRE_BASE}:{a['instrument']}|{a['version']}",
+                "status": "completed" if complete else "in-progress",
+                "subject": subject,
+                "authored": when,
+                "item": [
+                    {"linkId": k, "answer": [_answer(v)]}
+                    for k, v in a["answers"].items()
+                    if v is not None
+                ],
+            }
+        )
         for name, value in a["scores"].items():
             if value is None:
                 continue
             coding = [{"system": LOCAL_SYSTEM, "code": f"{a['instrument']}.{name}"}]
             if a["instrument"] == "pain_nrs":
                 coding.append({"system": LOINC_SYSTEM, "code": PAIN_LOINC})
-            out.append({
-                "resourceType": "Observation", "id": _fhir_id(f"{rid}-{name}"),
-                "status": "final", "code": {"coding": coding,
-                                            "text": f"{a['instrument']} {name} ({a['version']})"},
-                "subject": subject, "effectiveDateTime": when,
-                "valueQuantity": {"value": value, "unit": "{score}", "system": UCUM,
-                                  "code": "{score}"},
-                "derivedFrom": [{"reference": f"QuestionnaireResponse/{rid}"}],
-            })  # fmt: skip
+            out.append(
+                {
+                    "resourceType": "Observation",
+                    "id": _fhir_id(f"{rid}-{name}"),
+                    "status": "final",
+                    "code": {
+                        "coding": coding,
+                        "text": f"{a['instrument']} {name} ({a['version']})",
+                    },
+                    "subject": subject,
+                    "effectiveDateTime": when,
+                    "valueQuantity": {
+                        "value": value,
+                        "unit": "{score}",
+                        "system": UCUM,
+                        "code": "{score}",
+                    },
+                    "derivedFrom": [{"reference": f"QuestionnaireResponse/{rid}"}],
+                }
+            )
     for n, e in enumerate(patient["adverse_events"], 1):
         if e["deleted_at"] is not None:
             continue
         event: dict[str, Any] = {
-            "resourceType": "AdverseEvent", "id": _fhir_id(f"{code}-AE{n}"),
-            "actuality": "actual", "subject": subject,
+            "resourceType": "AdverseEvent",
+            "id": _fhir_id(f"{code}-AE{n}"),
+            "actuality": "actual",
+            "subject": subject,
             "event": {"text": e["description"]},
             "date": deidentify.shift(e["onset_on"], offset),
-            "seriousness": {"coding": [{"system": SERIOUSNESS_SYSTEM,
-                                        "code": "serious" if e["serious"] else "non-serious"}]},
+            "seriousness": {
+                "coding": [
+                    {
+                        "system": SERIOUSNESS_SYSTEM,
+                        "code": "serious" if e["serious"] else "non-serious",
+                    }
+                ]
+            },
             "severity": {"coding": [{"system": SEVERITY_SYSTEM, "code": e["severity"]}]},
-            "outcome": {"coding": [{"system": OUTCOME_SYSTEM,
-                                    "code": OUTCOME_CODES[e["outcome"]]}]},
-        }  # fmt: skip
+            "outcome": {
+                "coding": [{"system": OUTCOME_SYSTEM, "code": OUTCOME_CODES[e["outcome"]]}]
+            },
+        }
         if e["session"] in procedures:
-            event["suspectEntity"] = [{"instance": {
-                "reference": f"Procedure/{procedures[e['session']]}"}}]  # fmt: skip
+            event["suspectEntity"] = [
+                {"instance": {"reference": f"Procedure/{procedures[e['session']]}"}}
+            ]
         out.append(event)
     return out
 
@@ -201,18 +299,30 @@ def fhir_bundle(patients: Iterable[dict[str, Any]], salt: str) -> dict[str, Any]
         if patient["deleted_at"] is not None:
             continue
         resources.extend(patient_resources(patient, salt))
-        instruments.update((a["instrument"], a["version"]) for a in patient["assessments"]
-                           if a["deleted_at"] is None)  # fmt: skip
+        instruments.update(
+            (a["instrument"], a["version"])
+            for a in patient["assessments"]
+            if a["deleted_at"] is None
+        )
         devices.update(s["device"] for c in patient["courses"] for s in c["sessions"])
     shared = [questionnaire(name, version) for name, version in sorted(instruments)]
-    shared += [{"resourceType": "Device", "id": _fhir_id(name),
-                "deviceName": [{"name": name, "type": "user-friendly-name"}]}
-               for name in sorted(devices)]  # fmt: skip
+    shared += [
+        {
+            "resourceType": "Device",
+            "id": _fhir_id(name),
+            "deviceName": [{"name": name, "type": "user-friendly-name"}],
+        }
+        for name in sorted(devices)
+    ]
     entries = []
     for resource in [*shared, *resources]:
         validate(resource)
-        entries.append({"fullUrl": f"urn:photodose:{resource['resourceType']}/{resource['id']}",
-                        "resource": resource})  # fmt: skip
+        entries.append(
+            {
+                "fullUrl": f"urn:photodose:{resource['resourceType']}/{resource['id']}",
+                "resource": resource,
+            }
+        )
     bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
     Bundle.model_validate(bundle)
     return bundle

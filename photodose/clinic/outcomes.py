@@ -27,7 +27,9 @@ from photodose.clinic.delivered import NERVE_DOSE
 from photodose.clinic.scoring import INSTRUMENTS
 from photodose.specs import Spec
 
-FARRAR_2001 = "Farrar JT et al. Pain 2001;94:149-158 (about 30 % or 2 points = clinically important)"
+FARRAR_2001 = (
+    "Farrar JT et al. Pain 2001;94:149-158 (about 30 % or 2 points = clinically important)"
+)
 DESIGN_RULE = "design proposal in shared/domain/outcomes.md (not a published rule)"
 WILSON_1927 = "Wilson EB. J Am Stat Assoc 1927;22:209-212 (score interval)"
 OBSERVATIONAL_LABEL = (
@@ -48,14 +50,18 @@ class OutcomeSettings(Spec):
     pain_responder_percent: Threshold = Threshold(value=30.0, source=FARRAR_2001)
     pain_responder_points: Threshold = Threshold(value=2.0, source=FARRAR_2001)
     plateau_assessments: Threshold = Threshold(
-        value=3, source=f"plateau over the last 3 assessments: {DESIGN_RULE}")
+        value=3, source=f"plateau over the last 3 assessments: {DESIGN_RULE}"
+    )
     delivered_fraction_for_stop: Threshold = Threshold(
-        value=0.8, source="ASSUMPTION: a course that delivered under 80 % of its planned "
-        "cumulative nerve dose is re-planned rather than stopped for no response")
+        value=0.8,
+        source="ASSUMPTION: a course that delivered under 80 % of its planned "
+        "cumulative nerve dose is re-planned rather than stopped for no response",
+    )
     dose_band_edges_J_per_cm2: tuple[float, ...] = Field(
         default=(0.0, 10.0, 30.0, 100.0),
         description="cumulative nerve-dose bands of the clinic summary (ASSUMPTION: round "
-        "numbers spanning 12 sessions at 1-10 J/cm^2)")
+        "numbers spanning 12 sessions at 1-10 J/cm^2)",
+    )
     confidence: float = Field(default=0.95, gt=0.5, lt=1.0)
 
 
@@ -84,9 +90,14 @@ def dose_series(course: dict[str, Any]) -> list[dict[str, Any]]:
     series = []
     for session in _sessions(course):
         total += nerve_dose(session)
-        series.append({"ref": session["ref"], "at": session["delivered_at"],
-                       "nerve_dose_J_per_cm2": nerve_dose(session),
-                       "cumulative_nerve_dose_J_per_cm2": total})  # fmt: skip
+        series.append(
+            {
+                "ref": session["ref"],
+                "at": session["delivered_at"],
+                "nerve_dose_J_per_cm2": nerve_dose(session),
+                "cumulative_nerve_dose_J_per_cm2": total,
+            }
+        )
     return series
 
 
@@ -95,8 +106,9 @@ def _dose_before(series: list[dict[str, Any]], at: str) -> tuple[float, int]:
     return (before[-1]["cumulative_nerve_dose_J_per_cm2"] if before else 0.0), len(before)
 
 
-def course_outcome(patient: dict[str, Any], course_ref: str | None = None,
-                   settings: OutcomeSettings | None = None) -> dict[str, Any]:  # fmt: skip
+def course_outcome(
+    patient: dict[str, Any], course_ref: str | None = None, settings: OutcomeSettings | None = None
+) -> dict[str, Any]:
     """Everything `photodose course` shows: doses, scores, changes, responders, suggestion."""
     settings = settings or OutcomeSettings()
     courses = [c for c in patient["courses"] if c["deleted_at"] is None]
@@ -126,30 +138,42 @@ def course_outcome(patient: dict[str, Any], course_ref: str | None = None,
     suggestion = suggest(course, series, measures, events, settings)
     return {
         "pseudonym": patient["pseudonym"],
-        "course": None if course is None else {
-            "ref": course["ref"], "site": course["site"], "side": course["side"],
-            "started_on": course["started_on"], "planned_sessions": course["planned_sessions"],
+        "course": None
+        if course is None
+        else {
+            "ref": course["ref"],
+            "site": course["site"],
+            "side": course["side"],
+            "started_on": course["started_on"],
+            "planned_sessions": course["planned_sessions"],
             "sessions_delivered": len(series),
         },
         "sessions": series,
         "cumulative_nerve_dose_J_per_cm2": series[-1]["cumulative_nerve_dose_J_per_cm2"]
-        if series else 0.0,
+        if series
+        else 0.0,
         "measures": measures,
         "adverse_events": events,
         "suggestion": suggestion,
         "settings": settings.model_dump(),
-    }  # fmt: skip
+    }
 
 
 def _measure(assessment: dict[str, Any], name: str) -> dict[str, Any]:
     instrument = INSTRUMENTS[assessment["instrument"]]
     ranges = instrument.score({}, assessment["version"]).ranges
-    return {"instrument": assessment["instrument"], "score": name,
-            "version": assessment["version"], "range": list(ranges[name]), "points": []}  # fmt: skip
+    return {
+        "instrument": assessment["instrument"],
+        "score": name,
+        "version": assessment["version"],
+        "range": list(ranges[name]),
+        "points": [],
+    }
 
 
-def _change(entry: dict[str, Any], first_session: str | None,
-            settings: OutcomeSettings) -> dict[str, Any]:  # fmt: skip
+def _change(
+    entry: dict[str, Any], first_session: str | None, settings: OutcomeSettings
+) -> dict[str, Any]:
     points: list[Point] = entry["points"]
     baseline = points[0]
     if first_session is not None:
@@ -160,13 +184,16 @@ def _change(entry: dict[str, Any], first_session: str | None,
     change = latest.value - baseline.value
     percent = None if baseline.value == 0 else 100.0 * change / baseline.value
     result: dict[str, Any] = {
-        "baseline": baseline.__dict__, "latest": latest.__dict__,
-        "change": change, "change_percent": percent,
+        "baseline": baseline.__dict__,
+        "latest": latest.__dict__,
+        "change": change,
+        "change_percent": percent,
         "follow_up": latest is not baseline,
-    }  # fmt: skip
+    }
     if entry["instrument"] == "pain_nrs" and latest is not baseline:
         result["responder_30_percent"] = (
-            percent is not None and -percent >= settings.pain_responder_percent.value)
+            percent is not None and -percent >= settings.pain_responder_percent.value
+        )
         result["responder_2_points"] = -change >= settings.pain_responder_points.value
     measure = INSTRUMENTS[entry["instrument"]].plateau.get(entry["score"])
     count = int(settings.plateau_assessments.value)
@@ -174,14 +201,22 @@ def _change(entry: dict[str, Any], first_session: str | None,
         recent = [p.value for p in points[-count:]]
         spread = max(recent) - min(recent)
         limit = measure.threshold * (abs(recent[0]) if measure.relative else 1.0)
-        result["plateau"] = {"spread": spread, "threshold": limit, "plateau": spread < limit,
-                             "source": measure.source}  # fmt: skip
+        result["plateau"] = {
+            "spread": spread,
+            "threshold": limit,
+            "plateau": spread < limit,
+            "source": measure.source,
+        }
     return result
 
 
-def suggest(course: dict[str, Any] | None, series: list[dict[str, Any]],
-            measures: dict[str, dict[str, Any]], events: list[dict[str, Any]],
-            settings: OutcomeSettings) -> dict[str, Any]:  # fmt: skip
+def suggest(
+    course: dict[str, Any] | None,
+    series: list[dict[str, Any]],
+    measures: dict[str, dict[str, Any]],
+    events: list[dict[str, Any]],
+    settings: OutcomeSettings,
+) -> dict[str, Any]:
     """continue / re-plan / stop, with the reasons and the rules' sources. A suggestion
     for the clinician, who decides."""
     if course is None:
@@ -190,33 +225,51 @@ def suggest(course: dict[str, Any] | None, series: list[dict[str, Any]],
     grave = [e for e in events if e["serious"] or e["burn"]]
     if grave:
         what = "a burn" if any(e["burn"] for e in grave) else "a serious adverse event"
-        return {"action": "stop", "reasons": [f"{what} (onset {grave[0]['onset_on']})"],
-                "sources": sources}  # fmt: skip
+        return {
+            "action": "stop",
+            "reasons": [f"{what} (onset {grave[0]['onset_on']})"],
+            "sources": sources,
+        }
     reasons: list[str] = []
     pain = measures.get("pain_nrs.total")
     responder = None
     if pain is not None and pain.get("follow_up"):
         responder = bool(pain["responder_30_percent"] or pain["responder_2_points"])
-        sources.append(f"responder: {settings.pain_responder_percent.value:g} % or "
-                       f"{settings.pain_responder_points.value:g} points: {FARRAR_2001}")  # fmt: skip
+        sources.append(
+            f"responder: {settings.pain_responder_percent.value:g} % or "
+            f"{settings.pain_responder_points.value:g} points: {FARRAR_2001}"
+        )
     if events:
-        return {"action": "re-plan", "reasons": [f"{len(events)} adverse event(s): review the "
-                "dose before the next session"], "sources": sources}  # fmt: skip
+        return {
+            "action": "re-plan",
+            "reasons": [f"{len(events)} adverse event(s): review the dose before the next session"],
+            "sources": sources,
+        }
     delivered = len(series)
     planned = course["planned_sessions"]
     if delivered >= planned:
         if responder:
-            return {"action": "stop", "reasons": [f"planned course of {planned} sessions "
-                    "complete; pain responder"], "sources": sources}  # fmt: skip
-        reason = (f"no pain response after the planned {planned} sessions" if responder is False
-                  else f"planned {planned} sessions complete; no pain follow-up to judge")  # fmt: skip
+            return {
+                "action": "stop",
+                "reasons": [f"planned course of {planned} sessions complete; pain responder"],
+                "sources": sources,
+            }
+        reason = (
+            f"no pain response after the planned {planned} sessions"
+            if responder is False
+            else f"planned {planned} sessions complete; no pain follow-up to judge"
+        )
         return {"action": "stop", "reasons": [reason], "sources": sources}
     if pain is not None and pain.get("plateau", {}).get("plateau") and not responder:
         plateau = pain["plateau"]
-        return {"action": "re-plan", "reasons": [
-            f"pain plateau: the last {int(settings.plateau_assessments.value)} ratings vary by "
-            f"{plateau['spread']:g} < {plateau['threshold']:g} points, no response"],
-            "sources": [*sources, plateau["source"]]}  # fmt: skip
+        return {
+            "action": "re-plan",
+            "reasons": [
+                f"pain plateau: the last {int(settings.plateau_assessments.value)} ratings vary by "
+                f"{plateau['spread']:g} < {plateau['threshold']:g} points, no response"
+            ],
+            "sources": [*sources, plateau["source"]],
+        }
     reasons.append(f"{delivered} of {planned} planned sessions delivered")
     if responder is None:
         reasons.append("no pain follow-up yet")
@@ -244,8 +297,9 @@ def _band(dose: float, edges: tuple[float, ...]) -> str:
     return f"< {edges[0]:g} J/cm2"
 
 
-def clinic_summary(patients: Iterable[dict[str, Any]],
-                   settings: OutcomeSettings | None = None) -> dict[str, Any]:  # fmt: skip
+def clinic_summary(
+    patients: Iterable[dict[str, Any]], settings: OutcomeSettings | None = None
+) -> dict[str, Any]:
     """Pain responder rate by cumulative nerve-dose band and by site (one row per patient's
     latest course with a pain baseline and follow-up), both rules kept apart."""
     settings = settings or OutcomeSettings()
@@ -257,10 +311,16 @@ def clinic_summary(patients: Iterable[dict[str, Any]],
         pain = outcome["measures"].get("pain_nrs.total")
         if outcome["course"] is None or pain is None or not pain.get("follow_up"):
             continue
-        rows.append({"site": outcome["course"]["site"],
-                     "band": _band(pain["latest"]["cumulative_dose_J_per_cm2"],
-                                   settings.dose_band_edges_J_per_cm2),
-                     "r30": pain["responder_30_percent"], "r2": pain["responder_2_points"]})  # fmt: skip
+        rows.append(
+            {
+                "site": outcome["course"]["site"],
+                "band": _band(
+                    pain["latest"]["cumulative_dose_J_per_cm2"], settings.dose_band_edges_J_per_cm2
+                ),
+                "r30": pain["responder_30_percent"],
+                "r2": pain["responder_2_points"],
+            }
+        )
 
     def group(key: str) -> list[dict[str, Any]]:
         out = []
@@ -280,12 +340,14 @@ def clinic_summary(patients: Iterable[dict[str, Any]],
         "patients_with_pain_follow_up": len(rows),
         "confidence": settings.confidence,
         "interval": WILSON_1927,
-        "responder_rules": {"30_percent": settings.pain_responder_percent.model_dump(),
-                            "2_points": settings.pain_responder_points.model_dump()},
+        "responder_rules": {
+            "30_percent": settings.pain_responder_percent.model_dump(),
+            "2_points": settings.pain_responder_points.model_dump(),
+        },
         "dose": "cumulative nerve fluence at the latest pain assessment (J/cm2)",
         "by_dose_band": group("band"),
         "by_site": group("site"),
-    }  # fmt: skip
+    }
 
 
 def days_between(first: str, second: str) -> int:

@@ -15,8 +15,9 @@ Sex = Literal["female", "male", "other", "unknown"]
 DiabetesType = Literal["none", "type1", "type2", "other"]
 Side = Literal["left", "right", "both"]
 Severity = Literal["mild", "moderate", "severe"]
-EventOutcome = Literal["recovered", "recovering", "not_recovered", "with_sequelae", "fatal",
-                       "unknown"]  # fmt: skip
+EventOutcome = Literal[
+    "recovered", "recovering", "not_recovered", "with_sequelae", "fatal", "unknown"
+]
 Role = Literal["clinician", "admin", "researcher"]
 
 # A pseudonym is the clinic's own code for a patient: letters, digits, - and _, so that a
@@ -26,8 +27,9 @@ _LOOKS_LIKE_DATE = re.compile(r"\d{4}-?\d{2}-?\d{2}|\d{2}-?\d{2}-?\d{4}")
 
 
 class PatientIn(Spec):
-    pseudonym: str = Field(pattern=PSEUDONYM_PATTERN,
-                           description="the clinic's code for the patient, never a name")
+    pseudonym: str = Field(
+        pattern=PSEUDONYM_PATTERN, description="the clinic's code for the patient, never a name"
+    )
     birth_year: int = Field(ge=1900, le=2030)
     sex: Sex
     diabetes_type: DiabetesType

@@ -52,9 +52,12 @@ from photodose.errors import BadInputError
 from photodose.safety.contraindications import ScreeningInput, screen
 
 SOFT_DELETABLE: dict[str, type[Any]] = {
-    "patient": Patient, "course": Course, "session": TreatmentSession,
-    "assessment": Assessment, "adverse_event": AdverseEvent,
-}  # fmt: skip
+    "patient": Patient,
+    "course": Course,
+    "session": TreatmentSession,
+    "assessment": Assessment,
+    "adverse_event": AdverseEvent,
+}
 
 
 class Clinic:
@@ -88,10 +91,24 @@ class Clinic:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
-    def _audit(self, session: Session, action: str, entity: str, entity_id: int | None,
-               detail: Mapping[str, Any]) -> None:  # fmt: skip
-        audit.append(session, actor=self.actor, actor_role=self.actor_role, action=action,
-                     entity=entity, entity_id=entity_id, detail=dict(detail), at=self.clock())  # fmt: skip
+    def _audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        detail: Mapping[str, Any],
+    ) -> None:
+        audit.append(
+            session,
+            actor=self.actor,
+            actor_role=self.actor_role,
+            action=action,
+            entity=entity,
+            entity_id=entity_id,
+            detail=dict(detail),
+            at=self.clock(),
+        )
 
     # -- writes --------------------------------------------------------------------------
 
@@ -115,8 +132,13 @@ class Clinic:
             self._audit(session, "create", "patient", row.id, patient.model_dump(mode="json"))
             return row.id
 
-    def screen(self, pseudonym: str, facts: ScreeningInput, screened_on: dt.date,
-               clinician: str | None = None) -> dict[str, Any]:  # fmt: skip
+    def screen(
+        self,
+        pseudonym: str,
+        facts: ScreeningInput,
+        screened_on: dt.date,
+        clinician: str | None = None,
+    ) -> dict[str, Any]:
         """Contraindication screening: the facts and the findings, stored with the date."""
         findings = screen(facts)
         blocked = any(f.level == "block" for f in findings)
@@ -124,18 +146,29 @@ class Clinic:
             patient = _patient(session, pseudonym)
             _not_before(patient, screened_on, "screened_on")
             row = Screening(
-                patient_id=patient.id, screened_on=screened_on,
+                patient_id=patient.id,
+                screened_on=screened_on,
                 facts_json=facts.model_dump_json(),
                 findings_json=json.dumps([f.model_dump(mode="json") for f in findings]),
-                blocked=blocked, clinician_id=_clinician_id(session, clinician),
+                blocked=blocked,
+                clinician_id=_clinician_id(session, clinician),
                 created_at=self.clock(),
-            )  # fmt: skip
+            )
             session.add(row)
             session.flush()
-            result = {"id": row.id, "screened_on": screened_on.isoformat(), "blocked": blocked,
-                      "findings": json.loads(row.findings_json)}  # fmt: skip
-            self._audit(session, "create", "screening", row.id,
-                        {"patient": pseudonym, **result, "facts": json.loads(row.facts_json)})  # fmt: skip
+            result = {
+                "id": row.id,
+                "screened_on": screened_on.isoformat(),
+                "blocked": blocked,
+                "findings": json.loads(row.findings_json),
+            }
+            self._audit(
+                session,
+                "create",
+                "screening",
+                row.id,
+                {"patient": pseudonym, **result, "facts": json.loads(row.facts_json)},
+            )
             return result
 
     def add_plan(self, plan_json: str) -> int:
@@ -148,15 +181,27 @@ class Clinic:
                 return existing
             request = document["request"]
             row = PlanRecord(
-                schema_version=str(document.get("schema_version", "0")), plan_json=plan_json,
-                sha256=digest, site=request["site"]["name"], device=request["device"]["name"],
+                schema_version=str(document.get("schema_version", "0")),
+                plan_json=plan_json,
+                sha256=digest,
+                site=request["site"]["name"],
+                device=request["device"]["name"],
                 created_at=self.clock(),
-            )  # fmt: skip
+            )
             session.add(row)
             session.flush()
-            self._audit(session, "create", "plan", row.id,
-                        {"sha256": digest, "schema_version": row.schema_version,
-                         "site": row.site, "device": row.device})  # fmt: skip
+            self._audit(
+                session,
+                "create",
+                "plan",
+                row.id,
+                {
+                    "sha256": digest,
+                    "schema_version": row.schema_version,
+                    "site": row.site,
+                    "device": row.device,
+                },
+            )
             return row.id
 
     def start_course(self, pseudonym: str, course: CourseIn, plan_id: int | None = None) -> int:
@@ -165,12 +210,21 @@ class Clinic:
             _not_before(patient, course.started_on, "started_on")
             if plan_id is not None and session.get(PlanRecord, plan_id) is None:
                 raise BadInputError("plan", plan_id, "no such plan")
-            row = Course(patient_id=patient.id, plan_id=plan_id, **course.model_dump(),
-                         created_at=self.clock())  # fmt: skip
+            row = Course(
+                patient_id=patient.id,
+                plan_id=plan_id,
+                **course.model_dump(),
+                created_at=self.clock(),
+            )
             session.add(row)
             session.flush()
-            self._audit(session, "create", "course", row.id,
-                        {"patient": pseudonym, "plan_id": plan_id, **course.model_dump(mode="json")})  # fmt: skip
+            self._audit(
+                session,
+                "create",
+                "course",
+                row.id,
+                {"patient": pseudonym, "plan_id": plan_id, **course.model_dump(mode="json")},
+            )
             return row.id
 
     def record_session(
@@ -191,15 +245,20 @@ class Clinic:
         `idempotency_key` returns the session already recorded, writing nothing."""
         if dose.failed and not override_reason:
             raise BadInputError(
-                "session dose", ", ".join(dose.failed), "must pass every blocking safety check",
+                "session dose",
+                ", ".join(dose.failed),
+                "must pass every blocking safety check",
                 reason="not recorded; if it was delivered, record it with an override reason "
                 "and an adverse event",
-            )  # fmt: skip
+            )
         try:
             with self._write() as session:
                 if delivered.idempotency_key:
-                    done = session.scalar(select(TreatmentSession.id).where(
-                        TreatmentSession.idempotency_key == delivered.idempotency_key))  # fmt: skip
+                    done = session.scalar(
+                        select(TreatmentSession.id).where(
+                            TreatmentSession.idempotency_key == delivered.idempotency_key
+                        )
+                    )
                     if done is not None:
                         return done
                 course = _course(session, course_id)
@@ -207,38 +266,60 @@ class Clinic:
                 day = delivered.delivered_at.date()
                 _not_before(patient, day, "delivered_at")
                 if day < course.started_on:
-                    raise BadInputError("delivered_at", delivered.delivered_at.isoformat(),
-                                        f"must be on or after the course start "
-                                        f"{course.started_on.isoformat()}")  # fmt: skip
+                    raise BadInputError(
+                        "delivered_at",
+                        delivered.delivered_at.isoformat(),
+                        f"must be on or after the course start {course.started_on.isoformat()}",
+                    )
                 _screened(session, patient, day)
                 row = TreatmentSession(
-                    course_id=course.id, plan_id=plan_id if plan_id is not None else course.plan_id,
-                    delivered_at=delivered.delivered_at, device=delivered.device,
-                    site=course.site, side=delivered.side, spots=delivered.spots,
-                    power_W=delivered.power_W, time_per_spot_s=delivered.time_per_spot_s,
+                    course_id=course.id,
+                    plan_id=plan_id if plan_id is not None else course.plan_id,
+                    delivered_at=delivered.delivered_at,
+                    device=delivered.device,
+                    site=course.site,
+                    side=delivered.side,
+                    spots=delivered.spots,
+                    power_W=delivered.power_W,
+                    time_per_spot_s=delivered.time_per_spot_s,
                     skin_temperature_C=delivered.skin_temperature_C,
                     clinician_id=_clinician_id(session, delivered.clinician),
-                    dose_model=dose.model, created_at=self.clock(),
+                    dose_model=dose.model,
+                    created_at=self.clock(),
                     idempotency_key=delivered.idempotency_key,
-                )  # fmt: skip
+                )
                 session.add(row)
                 session.flush()
-                session.add_all([SessionDose(session_id=row.id, quantity=name, value=value,
-                                             unit=unit)
-                                 for name, (value, unit) in dose.quantities.items()])  # fmt: skip
-                self._audit(session, "create", "session", row.id, {
-                    "patient": patient.pseudonym, "course_id": course.id,
-                    "session": delivered.model_dump(mode="json"),
-                    "doses": {k: list(v) for k, v in dose.quantities.items()},
-                    "failed_checks": list(dose.failed), "override_reason": override_reason,
-                })  # fmt: skip
+                session.add_all(
+                    [
+                        SessionDose(session_id=row.id, quantity=name, value=value, unit=unit)
+                        for name, (value, unit) in dose.quantities.items()
+                    ]
+                )
+                self._audit(
+                    session,
+                    "create",
+                    "session",
+                    row.id,
+                    {
+                        "patient": patient.pseudonym,
+                        "course_id": course.id,
+                        "session": delivered.model_dump(mode="json"),
+                        "doses": {k: list(v) for k, v in dose.quantities.items()},
+                        "failed_checks": list(dose.failed),
+                        "override_reason": override_reason,
+                    },
+                )
                 return row.id
         except IntegrityError as error:
             # a concurrent writer recorded the same idempotency key first
             if delivered.idempotency_key and "idempotency" in str(error.orig).lower():
                 with Session(self.engine) as session:
-                    done = session.scalar(select(TreatmentSession.id).where(
-                        TreatmentSession.idempotency_key == delivered.idempotency_key))  # fmt: skip
+                    done = session.scalar(
+                        select(TreatmentSession.id).where(
+                            TreatmentSession.idempotency_key == delivered.idempotency_key
+                        )
+                    )
                     if done is not None:
                         return done
             raise
@@ -263,20 +344,36 @@ class Clinic:
             if course_id is not None and _course(session, course_id).patient_id != patient.id:
                 raise BadInputError("course", course_id, f"is not a course of {pseudonym}")
             row = Assessment(
-                patient_id=patient.id, course_id=course_id, instrument=instrument,
-                version=result.version, assessed_at=assessed_at,
-                answers_json=json.dumps(dict(answers), sort_keys=True), total=result.total,
+                patient_id=patient.id,
+                course_id=course_id,
+                instrument=instrument,
+                version=result.version,
+                assessed_at=assessed_at,
+                answers_json=json.dumps(dict(answers), sort_keys=True),
+                total=result.total,
                 subscales_json=json.dumps(result.scores, sort_keys=True),
-                interpretation=result.interpretation, protocol=protocol,
-                clinician_id=_clinician_id(session, clinician), created_at=self.clock(),
-            )  # fmt: skip
+                interpretation=result.interpretation,
+                protocol=protocol,
+                clinician_id=_clinician_id(session, clinician),
+                created_at=self.clock(),
+            )
             session.add(row)
             session.flush()
-            self._audit(session, "create", "assessment", row.id, {
-                "patient": pseudonym, "instrument": instrument, "version": result.version,
-                "assessed_at": assessed_at.isoformat(), "answers": dict(answers),
-                "scores": result.scores, "protocol": protocol,
-            })  # fmt: skip
+            self._audit(
+                session,
+                "create",
+                "assessment",
+                row.id,
+                {
+                    "patient": pseudonym,
+                    "instrument": instrument,
+                    "version": result.version,
+                    "assessed_at": assessed_at.isoformat(),
+                    "answers": dict(answers),
+                    "scores": result.scores,
+                    "protocol": protocol,
+                },
+            )
             return row.id, result
 
     def record_adverse_event(self, pseudonym: str, event: AdverseEventIn) -> int:
@@ -286,17 +383,25 @@ class Clinic:
             if event.session_id is not None:
                 treated = session.get(TreatmentSession, event.session_id)
                 if treated is None or treated.course.patient_id != patient.id:
-                    raise BadInputError("session", event.session_id,
-                                        f"is not a session of {pseudonym}")  # fmt: skip
+                    raise BadInputError(
+                        "session", event.session_id, f"is not a session of {pseudonym}"
+                    )
                 if event.onset_on < treated.delivered_at.date():
-                    raise BadInputError("onset_on", event.onset_on.isoformat(),
-                                        "must not be before the session it follows")  # fmt: skip
-            row = AdverseEvent(patient_id=patient.id, **event.model_dump(),
-                               created_at=self.clock())  # fmt: skip
+                    raise BadInputError(
+                        "onset_on",
+                        event.onset_on.isoformat(),
+                        "must not be before the session it follows",
+                    )
+            row = AdverseEvent(patient_id=patient.id, **event.model_dump(), created_at=self.clock())
             session.add(row)
             session.flush()
-            self._audit(session, "create", "adverse_event", row.id,
-                        {"patient": pseudonym, **event.model_dump(mode="json")})  # fmt: skip
+            self._audit(
+                session,
+                "create",
+                "adverse_event",
+                row.id,
+                {"patient": pseudonym, **event.model_dump(mode="json")},
+            )
             return row.id
 
     def soft_delete(self, entity: str, entity_id: int, reason: str) -> None:
@@ -322,10 +427,18 @@ class Clinic:
             if not include_deleted:
                 query = query.where(Patient.deleted_at.is_(None))
             rows = session.scalars(query.options(selectinload(Patient.courses))).all()
-            return [{"pseudonym": p.pseudonym, "birth_year": p.birth_year, "sex": p.sex,
-                     "diabetes_type": p.diabetes_type, "enrolled_on": p.enrolled_on.isoformat(),
-                     "courses": len([c for c in p.courses if c.deleted_at is None]),
-                     "deleted": p.deleted_at is not None} for p in rows]  # fmt: skip
+            return [
+                {
+                    "pseudonym": p.pseudonym,
+                    "birth_year": p.birth_year,
+                    "sex": p.sex,
+                    "diabetes_type": p.diabetes_type,
+                    "enrolled_on": p.enrolled_on.isoformat(),
+                    "courses": len([c for c in p.courses if c.deleted_at is None]),
+                    "deleted": p.deleted_at is not None,
+                }
+                for p in rows
+            ]
 
     def patient_id(self, pseudonym: str) -> int:
         with Session(self.engine) as session:
@@ -346,18 +459,32 @@ class Clinic:
         with Session(self.engine) as session:
             course = _course(session, course_id)
             patient = course.patient
-            return {"course_id": course.id, "site": course.site, "plan_id": course.plan_id,
-                    "plan_json": course.plan.plan_json if course.plan else None,
-                    "skin_type": patient.skin_type, "pseudonym": patient.pseudonym,
-                    "diabetic": patient.diabetes_type != "none",
-                    "planned_sessions": course.planned_sessions}  # fmt: skip
+            return {
+                "course_id": course.id,
+                "site": course.site,
+                "plan_id": course.plan_id,
+                "plan_json": course.plan.plan_json if course.plan else None,
+                "skin_type": patient.skin_type,
+                "pseudonym": patient.pseudonym,
+                "diabetic": patient.diabetes_type != "none",
+                "planned_sessions": course.planned_sessions,
+            }
 
     def audit_rows(self, limit: int = 100) -> list[dict[str, Any]]:
         with Session(self.engine) as session:
             rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
-            return [{"id": r.id, "at": r.at.isoformat(), "actor": r.actor, "role": r.actor_role,
-                     "action": r.action, "entity": r.entity, "entity_id": r.entity_id}
-                    for r in rows]  # fmt: skip
+            return [
+                {
+                    "id": r.id,
+                    "at": r.at.isoformat(),
+                    "actor": r.actor,
+                    "role": r.actor_role,
+                    "action": r.action,
+                    "entity": r.entity,
+                    "entity_id": r.entity_id,
+                }
+                for r in rows
+            ]
 
     def verify(self) -> dict[str, Any]:
         """The audit chain, the database's own integrity checks, and that every session
@@ -371,23 +498,39 @@ class Clinic:
                     problems.append(f"integrity_check: {result[:5]}")
                 if session.execute(text("PRAGMA foreign_key_check")).first() is not None:
                     problems.append("foreign_key_check: rows point at missing rows")
-            dose_counts = dict(session.execute(
-                select(SessionDose.session_id, func.count()).group_by(SessionDose.session_id)
-            ).all())  # fmt: skip
-            audited = set(session.scalars(select(AuditEntry.entity_id).where(
-                AuditEntry.entity == "session", AuditEntry.action == "create")))  # fmt: skip
-            imported = set(session.scalars(select(AuditEntry.entity_id).where(
-                AuditEntry.entity == "patient", AuditEntry.action == "import")))  # fmt: skip
+            dose_counts = dict(
+                session.execute(
+                    select(SessionDose.session_id, func.count()).group_by(SessionDose.session_id)
+                ).all()
+            )
+            audited = set(
+                session.scalars(
+                    select(AuditEntry.entity_id).where(
+                        AuditEntry.entity == "session", AuditEntry.action == "create"
+                    )
+                )
+            )
+            imported = set(
+                session.scalars(
+                    select(AuditEntry.entity_id).where(
+                        AuditEntry.entity == "patient", AuditEntry.action == "import"
+                    )
+                )
+            )
             sessions = session.execute(
                 select(TreatmentSession.id, Course.patient_id).join(Course)
-            ).all()  # fmt: skip
+            ).all()
             for session_id, patient_id in sessions:
                 if not dose_counts.get(session_id):
                     problems.append(f"session {session_id} has no dose rows")
                 if session_id not in audited and patient_id not in imported:
                     problems.append(f"session {session_id} has no audit row")
-            return {"ok": chain.ok and not problems, "audit_chain": chain.as_dict(),
-                    "sessions": len(sessions), "problems": problems}  # fmt: skip
+            return {
+                "ok": chain.ok and not problems,
+                "audit_chain": chain.as_dict(),
+                "sessions": len(sessions),
+                "problems": problems,
+            }
 
 
 # -- lookups shared by the writes ----------------------------------------------------------
@@ -398,8 +541,9 @@ def _plan_document(plan_json: str) -> dict[str, Any]:
         document = json.loads(plan_json)
         document["request"]["site"]["name"], document["request"]["device"]["name"]
     except (ValueError, KeyError, TypeError):
-        raise BadInputError("plan", plan_json[:40], "must be a plan document (photodose plan "
-                            "--json)") from None  # fmt: skip
+        raise BadInputError(
+            "plan", plan_json[:40], "must be a plan document (photodose plan --json)"
+        ) from None
     return document
 
 
@@ -432,20 +576,31 @@ def _clinician_id(session: Session, code: str | None) -> int | None:
 
 def _not_before(patient: Patient, day: dt.date, field: str) -> None:
     if day < patient.enrolled_on:
-        raise BadInputError(field, day.isoformat(),
-                            f"must be on or after enrolment ({patient.enrolled_on.isoformat()})")  # fmt: skip
+        raise BadInputError(
+            field,
+            day.isoformat(),
+            f"must be on or after enrolment ({patient.enrolled_on.isoformat()})",
+        )
 
 
 def _screened(session: Session, patient: Patient, day: dt.date) -> None:
     latest = session.scalar(
-        select(Screening).where(Screening.patient_id == patient.id, Screening.screened_on <= day)
-        .order_by(Screening.screened_on.desc(), Screening.id.desc()).limit(1)
-    )  # fmt: skip
+        select(Screening)
+        .where(Screening.patient_id == patient.id, Screening.screened_on <= day)
+        .order_by(Screening.screened_on.desc(), Screening.id.desc())
+        .limit(1)
+    )
     if latest is None:
-        raise BadInputError("patient", patient.pseudonym,
-                            f"has no contraindication screening on or before {day.isoformat()}",
-                            reason="screen first: photodose clinic screen")  # fmt: skip
+        raise BadInputError(
+            "patient",
+            patient.pseudonym,
+            f"has no contraindication screening on or before {day.isoformat()}",
+            reason="screen first: photodose clinic screen",
+        )
     if latest.blocked:
-        raise BadInputError("patient", patient.pseudonym,
-                            f"screening of {latest.screened_on.isoformat()} found a "
-                            "contraindication that blocks treatment")  # fmt: skip
+        raise BadInputError(
+            "patient",
+            patient.pseudonym,
+            f"screening of {latest.screened_on.isoformat()} found a "
+            "contraindication that blocks treatment",
+        )

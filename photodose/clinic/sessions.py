@@ -26,25 +26,35 @@ def session_request(context: dict[str, Any], device: str) -> PlanRequest:
         if device in (request.device.name, ""):
             return request
         return request.model_copy(update={"device": load_device(device)})
-    patient = Patient(skin_type=context["skin_type"], diabetic=context["diabetic"],
-                      insensate_feet=context["diabetic"])  # fmt: skip
-    return PlanRequest(site=load_site(context["site"]), device=load_device(device),
-                       patient=patient)  # fmt: skip
+    patient = Patient(
+        skin_type=context["skin_type"],
+        diabetic=context["diabetic"],
+        insensate_feet=context["diabetic"],
+    )
+    return PlanRequest(site=load_site(context["site"]), device=load_device(device), patient=patient)
 
 
 def planned_session(context: dict[str, Any]) -> dict[str, Any]:
     """The power, time, spots and device of the course's plan (for 'as planned')."""
     plan = Plan.model_validate_json(context["plan_json"])
-    return {"device": plan.request.device.name, "power_W": plan.power_W,
-            "time_per_spot_s": plan.time_per_spot_s, "spots": plan.spots}  # fmt: skip
+    return {
+        "device": plan.request.device.name,
+        "power_W": plan.power_W,
+        "time_per_spot_s": plan.time_per_spot_s,
+        "spots": plan.spots,
+    }
 
 
 def dose_for(clinic: Clinic, course_id: int, delivered: SessionIn) -> DeliveredDose:
     context = clinic.course_context(course_id)
     request = session_request(context, delivered.device)
-    return delivered_dose(request, power_W=delivered.power_W,
-                          time_per_spot_s=delivered.time_per_spot_s, spots=delivered.spots,
-                          skin_temperature_C=delivered.skin_temperature_C)  # fmt: skip
+    return delivered_dose(
+        request,
+        power_W=delivered.power_W,
+        time_per_spot_s=delivered.time_per_spot_s,
+        spots=delivered.spots,
+        skin_temperature_C=delivered.skin_temperature_C,
+    )
 
 
 def record_delivered(

@@ -15,7 +15,9 @@ REPEAT_OFFSET_PX = 6.0
 
 
 def _day(at: str, start: dt.date) -> float:
-    moment = dt.datetime.fromisoformat(at) if "T" in at else dt.datetime.fromisoformat(at + "T00:00")
+    moment = (
+        dt.datetime.fromisoformat(at) if "T" in at else dt.datetime.fromisoformat(at + "T00:00")
+    )
     return (moment.date() - start).days
 
 
@@ -24,8 +26,15 @@ def _scale(low: float, high: float, out_low: float, out_high: float):  # type: i
     return lambda v: out_low + (v - low) / span * (out_high - out_low)
 
 
-def _axes(title: str, x_label: str, y_label: str, x_max: float, y_low: float, y_high: float,
-          body: list[str]) -> str:  # fmt: skip
+def _axes(
+    title: str,
+    x_label: str,
+    y_label: str,
+    x_max: float,
+    y_low: float,
+    y_high: float,
+    body: list[str],
+) -> str:
     x = _scale(0.0, x_max, LEFT, WIDTH - RIGHT)
     y = _scale(y_low, y_high, HEIGHT - BOTTOM, TOP)
     parts = [
@@ -36,19 +45,26 @@ def _axes(title: str, x_label: str, y_label: str, x_max: float, y_low: float, y_
         f'<line x1="{LEFT}" y1="{HEIGHT - BOTTOM}" x2="{WIDTH - RIGHT}" y2="{HEIGHT - BOTTOM}" '
         'stroke="#444"/>',
         f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{HEIGHT - BOTTOM}" stroke="#444"/>',
-    ]  # fmt: skip
+    ]
     for i in range(5):
         value = y_low + (y_high - y_low) * i / 4
-        parts.append(f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">'
-                     f"{value:.3g}</text>")  # fmt: skip
+        parts.append(
+            f'<text x="{LEFT - 6}" y="{y(value) + 4:.1f}" text-anchor="end">{value:.3g}</text>'
+        )
     for i in range(5):
         day = x_max * i / 4
-        parts.append(f'<text x="{x(day):.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">'
-                     f"{day:.0f}</text>")  # fmt: skip
-    parts.append(f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 8}" '
-                 f'text-anchor="middle">{escape(x_label)}</text>')  # fmt: skip
-    parts.append(f'<text transform="translate(14 {(TOP + HEIGHT - BOTTOM) / 2}) rotate(-90)" '
-                 f'text-anchor="middle">{escape(y_label)}</text>')  # fmt: skip
+        parts.append(
+            f'<text x="{x(day):.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle">'
+            f"{day:.0f}</text>"
+        )
+    parts.append(
+        f'<text x="{(LEFT + WIDTH - RIGHT) / 2}" y="{HEIGHT - 8}" '
+        f'text-anchor="middle">{escape(x_label)}</text>'
+    )
+    parts.append(
+        f'<text transform="translate(14 {(TOP + HEIGHT - BOTTOM) / 2}) rotate(-90)" '
+        f'text-anchor="middle">{escape(y_label)}</text>'
+    )
     parts.extend(body)
     parts.append("</svg>")
     return "\n".join(parts)
@@ -72,12 +88,15 @@ def score_svg(measure: dict[str, Any], start: dt.date, x_max: float) -> str:
         path = " ".join(f"{px:.1f},{py:.1f}" for px, py, _ in placed)
         body.append(f'<polyline points="{path}" fill="none" stroke="#1f5f9f" stroke-width="1.5"/>')
     for px, py, point in placed:
-        body.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#1f5f9f">'
-                    f"<title>{escape(point['at'])}: {point['value']:g}</title></circle>")  # fmt: skip
+        body.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="#1f5f9f">'
+            f"<title>{escape(point['at'])}: {point['value']:g}</title></circle>"
+        )
     for day, count in by_day.items():
         if count > 1:
-            body.append(f'<text x="{x(day):.1f}" y="{TOP + 10}" fill="#a33">x{count} same day'
-                        "</text>")  # fmt: skip
+            body.append(
+                f'<text x="{x(day):.1f}" y="{TOP + 10}" fill="#a33">x{count} same day</text>'
+            )
     title = f"{measure['instrument']} {measure['score']} ({measure['version']}; higher is worse)"
     return _axes(title, "days since the course started", measure["score"], x_max, low, high, body)
 
@@ -102,6 +121,14 @@ def cumulative_dose_svg(sessions: list[dict[str, Any]], start: dt.date, x_max: f
                 f'<circle cx="{x(_day(s["at"], start)):.1f}" '
                 f'cy="{y(s["cumulative_nerve_dose_J_per_cm2"]):.1f}" r="2.5" fill="#b5651d">'
                 f"<title>{escape(s['ref'])} {escape(s['at'])}: "
-                f"+{s['nerve_dose_J_per_cm2']:.3g} J/cm2</title></circle>")  # fmt: skip
-    return _axes("cumulative nerve dose (mean fluence over the nerve, J/cm2)",
-                 "days since the course started", "J/cm2", x_max, 0.0, top, body)  # fmt: skip
+                f"+{s['nerve_dose_J_per_cm2']:.3g} J/cm2</title></circle>"
+            )
+    return _axes(
+        "cumulative nerve dose (mean fluence over the nerve, J/cm2)",
+        "days since the course started",
+        "J/cm2",
+        x_max,
+        0.0,
+        top,
+        body,
+    )

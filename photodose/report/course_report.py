@@ -13,8 +13,9 @@ from markupsafe import Markup
 
 from photodose.report.course_figures import cumulative_dose_svg, score_svg
 
-_ENV = Environment(loader=PackageLoader("photodose.report", "templates"),
-                   autoescape=select_autoescape(["html"]))  # fmt: skip
+_ENV = Environment(
+    loader=PackageLoader("photodose.report", "templates"), autoescape=select_autoescape(["html"])
+)
 
 
 def render_course_html(outcome: dict[str, Any]) -> str:

@@ -34,14 +34,18 @@ class Item:
             # bool is an int in Python: True must not pass for 1 (or the reverse)
             if any(value == a and type(value) is type(a) for a in self.allowed):
                 return value
-            raise BadInputError(f"{instrument}.{self.id}", value,
-                                f"must be one of {list(self.allowed)}")  # fmt: skip
+            raise BadInputError(
+                f"{instrument}.{self.id}", value, f"must be one of {list(self.allowed)}"
+            )
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise BadInputError(f"{instrument}.{self.id}", value, "must be a number")
         assert self.minimum is not None and self.maximum is not None
         if not self.minimum <= value <= self.maximum:
-            raise BadInputError(f"{instrument}.{self.id}", value,
-                                f"must be {self.minimum:g}-{self.maximum:g} {self.unit}".rstrip())
+            raise BadInputError(
+                f"{instrument}.{self.id}",
+                value,
+                f"must be {self.minimum:g}-{self.maximum:g} {self.unit}".rstrip(),
+            )
         return value
 
     def template(self) -> dict[str, Any]:
@@ -124,8 +128,9 @@ class Instrument:
     def _version(self, version: str | None) -> str:
         chosen = version or self.default_version
         if chosen not in self.versions:
-            raise BadInputError(f"{self.name} version", chosen,
-                                f"must be one of {list(self.versions)}")  # fmt: skip
+            raise BadInputError(
+                f"{self.name} version", chosen, f"must be one of {list(self.versions)}"
+            )
         return chosen
 
     def template(self, version: str | None = None) -> dict[str, Any]:
@@ -151,18 +156,21 @@ def check_answers(
 ) -> dict[str, Answer | None]:
     """Answers by item id, each checked; unknown ids refused; absent items -> None."""
     if not isinstance(answers, Mapping):
-        raise BadInputError(f"{instrument} answers", type(answers).__name__,
-                            "must be an object mapping item ids to answers")  # fmt: skip
+        raise BadInputError(
+            f"{instrument} answers",
+            type(answers).__name__,
+            "must be an object mapping item ids to answers",
+        )
     known = {item.id: item for item in items}
     unknown = sorted(set(answers) - set(known))
     if unknown:
-        raise BadInputError(f"{instrument} item", unknown[0],
-                            f"unknown; items are {list(known)}")  # fmt: skip
+        raise BadInputError(f"{instrument} item", unknown[0], f"unknown; items are {list(known)}")
     return {
-        item.id: (None if answers.get(item.id) is None
-                  else item.check(instrument, answers[item.id]))  # type: ignore[arg-type]
+        item.id: (
+            None if answers.get(item.id) is None else item.check(instrument, answers[item.id])
+        )  # type: ignore[arg-type]
         for item in items
-    }  # fmt: skip
+    }
 
 
 def missing_of(answers: Mapping[str, Answer | None], ids: Sequence[str]) -> tuple[str, ...]:

@@ -19,8 +19,7 @@ from photodose.clinic.scoring.base import Answer, ChangeMeasure, Instrument, Ite
 VERSION = "levine-1993-mean"
 SSS = (
     "How severe is the hand or wrist pain that you have at night?",
-    "How often did hand or wrist pain wake you up during a typical night in the past two "
-    "weeks?",
+    "How often did hand or wrist pain wake you up during a typical night in the past two weeks?",
     "Do you typically have pain in your hand or wrist during the daytime?",
     "How often do you have hand or wrist pain during the daytime?",
     "How long, on average, does an episode of pain last during the daytime?",
@@ -33,17 +32,21 @@ SSS = (
     "Do you have difficulty with the grasping and use of small objects such as keys or pens?",
 )
 FSS = (
-    "Writing", "Buttoning of clothes", "Holding a book while reading",
-    "Gripping of a telephone handle", "Opening of jars", "Household chores",
-    "Carrying of grocery bags", "Bathing and dressing",
-)  # fmt: skip
+    "Writing",
+    "Buttoning of clothes",
+    "Holding a book while reading",
+    "Gripping of a telephone handle",
+    "Opening of jars",
+    "Household chores",
+    "Carrying of grocery bags",
+    "Bathing and dressing",
+)
 LEVELS = (1, 2, 3, 4, 5)
 ITEMS = (
     *(Item(f"sss{i}", text, allowed=LEVELS) for i, text in enumerate(SSS, 1)),
     *(Item(f"fss{i}", text, allowed=LEVELS) for i, text in enumerate(FSS, 1)),
 )
-SOURCE = ("Levine DW et al. J Bone Joint Surg Am 1993;75:1585-1592; items: PMC2532277 "
-          "Table 2")  # fmt: skip
+SOURCE = "Levine DW et al. J Bone Joint Surg Am 1993;75:1585-1592; items: PMC2532277 Table 2"
 
 
 def score(answers: dict[str, Answer | None], version: str) -> Score:
@@ -57,22 +60,37 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
         return fmean(float(v) for v in values)  # type: ignore[arg-type]
 
     sss, fss = scale("sss", len(SSS)), scale("fss", len(FSS))
-    parts = [f"{name} {value:.2f}" for name, value in (("SSS", sss), ("FSS", fss))
-             if value is not None]  # fmt: skip
-    interpretation = ("; ".join(parts) + " (means, 1 = best, 5 = worst)") if parts else (
-        "no scores: items missing")
+    parts = [
+        f"{name} {value:.2f}" for name, value in (("SSS", sss), ("FSS", fss)) if value is not None
+    ]
+    interpretation = (
+        ("; ".join(parts) + " (means, 1 = best, 5 = worst)")
+        if parts
+        else ("no scores: items missing")
+    )
     if missing and parts:
         interpretation += f"; {len(missing)} item(s) missing"
     return Score(
-        instrument="bctq", version=version, primary="sss", scores={"sss": sss, "fss": fss},
-        ranges={"sss": (1.0, 5.0), "fss": (1.0, 5.0)}, interpretation=interpretation,
+        instrument="bctq",
+        version=version,
+        primary="sss",
+        scores={"sss": sss, "fss": fss},
+        ranges={"sss": (1.0, 5.0), "fss": (1.0, 5.0)},
+        interpretation=interpretation,
         missing=missing,
-    )  # fmt: skip
+    )
 
 
 INSTRUMENT = Instrument(
-    name="bctq", title="Boston Carpal Tunnel Questionnaire (SSS and FSS means)",
-    versions=(VERSION,), source=SOURCE, items_by_version={VERSION: ITEMS}, scorer=score,
-    plateau={"sss": ChangeMeasure(0.55, False, "SDC95 0.55 (Front Neurol 2021, "
-                                  "10.3389/fneur.2021.683807)")},
-)  # fmt: skip
+    name="bctq",
+    title="Boston Carpal Tunnel Questionnaire (SSS and FSS means)",
+    versions=(VERSION,),
+    source=SOURCE,
+    items_by_version={VERSION: ITEMS},
+    scorer=score,
+    plateau={
+        "sss": ChangeMeasure(
+            0.55, False, "SDC95 0.55 (Front Neurol 2021, 10.3389/fneur.2021.683807)"
+        )
+    },
+)

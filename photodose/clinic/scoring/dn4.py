@@ -26,15 +26,19 @@ INTERVIEW = (
     ("itching", "... itching?"),
 )
 EXAMINATION = (
-    ("hypoaesthesia_touch", "Is the pain located in an area where examination shows "
-                            "hypoaesthesia to touch?"),
+    (
+        "hypoaesthesia_touch",
+        "Is the pain located in an area where examination shows hypoaesthesia to touch?",
+    ),
     ("hypoaesthesia_pinprick", "... hypoaesthesia to pinprick?"),
     ("brushing", "In the painful area, can the pain be caused or increased by brushing?"),
-)  # fmt: skip
+)
 ITEMS = tuple(Item(key, text, allowed=YES_NO) for key, text in (*INTERVIEW, *EXAMINATION))
 CUTOFF = 4
-SOURCE = ("Bouhassira D et al. Pain 2005;114:29-36; cut-off >= 4: Perez C et al. Health "
-          "Qual Life Outcomes 2007;5:66")  # fmt: skip
+SOURCE = (
+    "Bouhassira D et al. Pain 2005;114:29-36; cut-off >= 4: Perez C et al. Health "
+    "Qual Life Outcomes 2007;5:66"
+)
 
 
 def score(answers: dict[str, Answer | None], version: str) -> Score:
@@ -54,14 +58,21 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
         verdict = "positive: neuropathic pain likely" if total >= CUTOFF else "negative"
         interpretation = f"{total:g}/10: {verdict} (cut-off {CUTOFF})"
     return Score(
-        instrument="dn4", version=version, primary="total",
+        instrument="dn4",
+        version=version,
+        primary="total",
         scores={"total": total, "interview": interview, "examination": examination},
         ranges={"total": (0.0, 10.0), "interview": (0.0, 7.0), "examination": (0.0, 3.0)},
-        interpretation=interpretation, missing=missing,
-    )  # fmt: skip
+        interpretation=interpretation,
+        missing=missing,
+    )
 
 
 INSTRUMENT = Instrument(
-    name="dn4", title="DN4 neuropathic pain questionnaire", versions=(VERSION,),
-    source=SOURCE, items_by_version={VERSION: ITEMS}, scorer=score,
-)  # fmt: skip
+    name="dn4",
+    title="DN4 neuropathic pain questionnaire",
+    versions=(VERSION,),
+    source=SOURCE,
+    items_by_version={VERSION: ITEMS},
+    scorer=score,
+)

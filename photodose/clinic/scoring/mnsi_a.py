@@ -24,8 +24,7 @@ QUESTIONS = (
     "Do you get muscle cramps in your legs and/or feet?",
     "Do you ever have any prickling feelings in your legs or feet?",
     "Does it hurt when the bed covers touch your skin?",
-    "When you get into the tub or shower, are you able to tell the hot water from the cold "
-    "water?",
+    "When you get into the tub or shower, are you able to tell the hot water from the cold water?",
     "Have you ever had an open sore on your foot?",
     "Has your doctor ever told you that you have diabetic neuropathy?",
     "Do you feel weak all over most of the time?",
@@ -38,8 +37,10 @@ QUESTIONS = (
 ITEMS = tuple(Item(f"q{i}", text, allowed=YES_NO) for i, text in enumerate(QUESTIONS, 1))
 UNSCORED = frozenset({4, 10})
 REVERSED = frozenset({7, 13})
-SOURCE = ("University of Michigan, How to Use the Michigan Neuropathy Screening Instrument; "
-          "Feldman EL et al. Diabetes Care 1994;17:1281")  # fmt: skip
+SOURCE = (
+    "University of Michigan, How to Use the Michigan Neuropathy Screening Instrument; "
+    "Feldman EL et al. Diabetes Care 1994;17:1281"
+)
 
 
 def item_points(number: int, answer: Answer) -> int:
@@ -62,13 +63,22 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
             f"{'at or above' if total >= 4 else 'below'} 4 (cut-offs differ between studies)"
         )
     return Score(
-        instrument="mnsi_a", version=version, primary="total", scores={"total": total},
-        ranges={"total": (0.0, 13.0)}, interpretation=interpretation, missing=missing,
+        instrument="mnsi_a",
+        version=version,
+        primary="total",
+        scores={"total": total},
+        ranges={"total": (0.0, 13.0)},
+        interpretation=interpretation,
+        missing=missing,
         details={} if total is None else {"at_least_4": total >= 4, "at_least_7": total >= 7},
-    )  # fmt: skip
+    )
 
 
 INSTRUMENT = Instrument(
-    name="mnsi_a", title="Michigan Neuropathy Screening Instrument, part A (history)",
-    versions=(VERSION,), source=SOURCE, items_by_version={VERSION: ITEMS}, scorer=score,
-)  # fmt: skip
+    name="mnsi_a",
+    title="Michigan Neuropathy Screening Instrument, part A (history)",
+    versions=(VERSION,),
+    source=SOURCE,
+    items_by_version={VERSION: ITEMS},
+    scorer=score,
+)

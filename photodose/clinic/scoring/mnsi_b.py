@@ -33,15 +33,18 @@ TEXT = {
     "monofilament": "10 g monofilament",
 }
 ABNORMAL_CUTOFF = 2.5
-SOURCE = ("Herman WH et al. Diabet Med 2012;29:937; Feldman EL et al. Diabetes Care "
-          "1994;17:1281; cut-off 2.5: Diabetes Res Clin Pract 1998;39:165")  # fmt: skip
+SOURCE = (
+    "Herman WH et al. Diabet Med 2012;29:937; Feldman EL et al. Diabetes Care "
+    "1994;17:1281; cut-off 2.5: Diabetes Res Clin Pract 1998;39:165"
+)
 
 
 def _items(parts: tuple[str, ...]) -> tuple[Item, ...]:
     return tuple(
         Item(f"{part}_{side}", f"{TEXT[part]}, {side} foot", allowed=tuple(POINTS[part]))
-        for side in ("right", "left") for part in parts
-    )  # fmt: skip
+        for side in ("right", "left")
+        for part in parts
+    )
 
 
 PARTS = {EIGHT: ("appearance", "ulceration", "ankle_reflex", "vibration")}
@@ -58,25 +61,34 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
     interpretation = f"no total: {len(missing)} item(s) missing"
     if not missing:
         for side in sides:
-            sides[side] = sum(POINTS[part][str(answers[f"{part}_{side}"])]
-                              for part in PARTS[version])  # fmt: skip
+            sides[side] = sum(
+                POINTS[part][str(answers[f"{part}_{side}"])] for part in PARTS[version]
+            )
         total = float(sum(v for v in sides.values() if v is not None))
         if version == EIGHT:
             verdict = "abnormal" if total >= ABNORMAL_CUTOFF else "not abnormal"
             interpretation = f"{total:g}/8: {verdict} (cut-off {ABNORMAL_CUTOFF:g})"
         else:
-            interpretation = (f"{total:g}/10 (monofilament form; no verified cut-off, not "
-                              "comparable with the 8-point form)")  # fmt: skip
+            interpretation = (
+                f"{total:g}/10 (monofilament form; no verified cut-off, not "
+                "comparable with the 8-point form)"
+            )
     return Score(
-        instrument="mnsi_b", version=version, primary="total",
+        instrument="mnsi_b",
+        version=version,
+        primary="total",
         scores={"total": total, "right": sides["right"], "left": sides["left"]},
-        ranges={"total": (0.0, maximum), "right": (0.0, maximum / 2),
-                "left": (0.0, maximum / 2)},
-        interpretation=interpretation, missing=missing,
-    )  # fmt: skip
+        ranges={"total": (0.0, maximum), "right": (0.0, maximum / 2), "left": (0.0, maximum / 2)},
+        interpretation=interpretation,
+        missing=missing,
+    )
 
 
 INSTRUMENT = Instrument(
-    name="mnsi_b", title="Michigan Neuropathy Screening Instrument, part B (examination)",
-    versions=(EIGHT, TEN), source=SOURCE, items_by_version=ITEMS, scorer=score,
-)  # fmt: skip
+    name="mnsi_b",
+    title="Michigan Neuropathy Screening Instrument, part B (examination)",
+    versions=(EIGHT, TEN),
+    source=SOURCE,
+    items_by_version=ITEMS,
+    scorer=score,
+)

@@ -23,17 +23,26 @@ from photodose.clinic.scoring.base import Answer, Instrument, Item, Score, missi
 IWGDF, PERKINS = "iwgdf-3-sites", "perkins-dorsum-8"
 SIDES = ("right", "left")
 IWGDF_ITEMS = tuple(
-    Item(f"{side}_site_{n}", f"{side} foot, site {n}: correct answers of 3 (2 applications "
-         "+ 1 sham)", allowed=(0, 1, 2, 3))
-    for side in SIDES for n in (1, 2, 3)
-)  # fmt: skip
-PERKINS_ITEMS = tuple(
-    Item(f"{side}_incorrect", f"{side} foot, dorsum of the great toe: incorrect responses "
-         "of 8 stimuli", allowed=tuple(range(9)))
+    Item(
+        f"{side}_site_{n}",
+        f"{side} foot, site {n}: correct answers of 3 (2 applications + 1 sham)",
+        allowed=(0, 1, 2, 3),
+    )
     for side in SIDES
-)  # fmt: skip
-SOURCE = ("IWGDF guidance on the 10 g monofilament (2 of 3 rule); Perkins BA et al. "
-          "Diabetes Care 2001;24:250 (8 stimuli at the great toe)")  # fmt: skip
+    for n in (1, 2, 3)
+)
+PERKINS_ITEMS = tuple(
+    Item(
+        f"{side}_incorrect",
+        f"{side} foot, dorsum of the great toe: incorrect responses of 8 stimuli",
+        allowed=tuple(range(9)),
+    )
+    for side in SIDES
+)
+SOURCE = (
+    "IWGDF guidance on the 10 g monofilament (2 of 3 rule); Perkins BA et al. "
+    "Diabetes Care 2001;24:250 (8 stimuli at the great toe)"
+)
 
 
 def score(answers: dict[str, Answer | None], version: str) -> Score:
@@ -43,8 +52,10 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
     details: dict[str, object] = {}
     if version == IWGDF:
         maximum_side = 3.0
-        sensate = {item.id: answers[item.id] is not None and int(answers[item.id]) >= 2  # type: ignore[arg-type]
-                   for item in items}  # fmt: skip
+        sensate = {
+            item.id: answers[item.id] is not None and int(answers[item.id]) >= 2  # type: ignore[arg-type]
+            for item in items
+        }
         for side in SIDES:
             ids = [f"{side}_site_{n}" for n in (1, 2, 3)]
             if all(answers[i] is not None for i in ids):
@@ -61,16 +72,26 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
     interpretation = f"no total: {len(missing)} item(s) missing"
     if not missing:
         total = float(sum(v for v in per_side.values() if v is not None))
-        interpretation = (f"{total:g} of 6 sites without protective sensation" if version == IWGDF
-                          else f"{total:g} incorrect of 16 stimuli; right "
-                          f"{details['right_class']}, left {details['left_class']}")  # fmt: skip
+        interpretation = (
+            f"{total:g} of 6 sites without protective sensation"
+            if version == IWGDF
+            else f"{total:g} incorrect of 16 stimuli; right "
+            f"{details['right_class']}, left {details['left_class']}"
+        )
     return Score(
-        instrument="monofilament", version=version, primary="total",
+        instrument="monofilament",
+        version=version,
+        primary="total",
         scores={"total": total, **per_side},
-        ranges={"total": (0.0, 2 * maximum_side), "right": (0.0, maximum_side),
-                "left": (0.0, maximum_side)},
-        interpretation=interpretation, missing=missing, details=details,
-    )  # fmt: skip
+        ranges={
+            "total": (0.0, 2 * maximum_side),
+            "right": (0.0, maximum_side),
+            "left": (0.0, maximum_side),
+        },
+        interpretation=interpretation,
+        missing=missing,
+        details=details,
+    )
 
 
 def _perkins_class(incorrect: int) -> str:
@@ -80,7 +101,10 @@ def _perkins_class(incorrect: int) -> str:
 
 
 INSTRUMENT = Instrument(
-    name="monofilament", title="10 g Semmes-Weinstein monofilament by site",
-    versions=(IWGDF, PERKINS), source=SOURCE,
-    items_by_version={IWGDF: IWGDF_ITEMS, PERKINS: PERKINS_ITEMS}, scorer=score,
-)  # fmt: skip
+    name="monofilament",
+    title="10 g Semmes-Weinstein monofilament by site",
+    versions=(IWGDF, PERKINS),
+    source=SOURCE,
+    items_by_version={IWGDF: IWGDF_ITEMS, PERKINS: PERKINS_ITEMS},
+    scorer=score,
+)

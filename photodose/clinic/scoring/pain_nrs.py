@@ -13,8 +13,11 @@ from __future__ import annotations
 from photodose.clinic.scoring.base import Answer, ChangeMeasure, Instrument, Item, Score
 
 VERSION = "nrs-11"
-ITEMS = (Item("pain", "Pain intensity (0 = no pain, 10 = worst possible pain)",
-              allowed=tuple(range(11))),)  # fmt: skip
+ITEMS = (
+    Item(
+        "pain", "Pain intensity (0 = no pain, 10 = worst possible pain)", allowed=tuple(range(11))
+    ),
+)
 SOURCE = "Farrar JT et al. Pain 2001;94:149-158 (PubMed 11690728)"
 LOINC = "72514-3"
 
@@ -23,17 +26,28 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
     rating = answers["pain"]
     total = None if rating is None else float(rating)  # type: ignore[arg-type]
     return Score(
-        instrument="pain_nrs", version=version, primary="total", scores={"total": total},
+        instrument="pain_nrs",
+        version=version,
+        primary="total",
+        scores={"total": total},
         ranges={"total": (0.0, 10.0)},
-        interpretation="no total: the rating is missing" if total is None
+        interpretation="no total: the rating is missing"
+        if total is None
         else "0 = no pain, 10 = worst possible pain (higher is worse)",
         missing=() if total is not None else ("pain",),
-    )  # fmt: skip
+    )
 
 
 INSTRUMENT = Instrument(
-    name="pain_nrs", title="Pain intensity 0-10 numeric rating scale", versions=(VERSION,),
-    source=SOURCE, items_by_version={VERSION: ITEMS}, scorer=score,
-    plateau={"total": ChangeMeasure(2.0, False, "clinically important change of about 2 "
-                                    "points: " + SOURCE)},
-)  # fmt: skip
+    name="pain_nrs",
+    title="Pain intensity 0-10 numeric rating scale",
+    versions=(VERSION,),
+    source=SOURCE,
+    items_by_version={VERSION: ITEMS},
+    scorer=score,
+    plateau={
+        "total": ChangeMeasure(
+            2.0, False, "clinically important change of about 2 points: " + SOURCE
+        )
+    },
+)

@@ -21,8 +21,10 @@ ITEMS = tuple(
 )
 ABNORMAL_V = 25.0
 SRD_FRACTION = 0.2494
-SOURCE = ("Young MJ et al. Diabetes Care 1994;17:557; abnormal >= 25 V: PMC7950904; "
-          "smallest real difference 24.94 %: PMC7084471")  # fmt: skip
+SOURCE = (
+    "Young MJ et al. Diabetes Care 1994;17:557; abnormal >= 25 V: PMC7950904; "
+    "smallest real difference 24.94 %: PMC7084471"
+)
 
 
 def score(answers: dict[str, Answer | None], version: str) -> Score:
@@ -35,18 +37,28 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
         verdict = "abnormal" if total >= ABNORMAL_V else "below the 25 V abnormal threshold"
         interpretation = f"worse foot {total:g} V: {verdict}"
     return Score(
-        instrument="vpt", version=version, primary="total",
-        scores={"total": total,
-                "right": None if right is None else float(right),  # type: ignore[arg-type]
-                "left": None if left is None else float(left)},  # type: ignore[arg-type]
+        instrument="vpt",
+        version=version,
+        primary="total",
+        scores={
+            "total": total,
+            "right": None if right is None else float(right),  # type: ignore[arg-type]
+            "left": None if left is None else float(left),
+        },  # type: ignore[arg-type]
         ranges={"total": (0.0, 50.0), "right": (0.0, 50.0), "left": (0.0, 50.0)},
-        interpretation=interpretation, missing=missing,
-    )  # fmt: skip
+        interpretation=interpretation,
+        missing=missing,
+    )
 
 
 INSTRUMENT = Instrument(
-    name="vpt", title="Vibration perception threshold at the great toe", versions=(VERSION,),
-    source=SOURCE, items_by_version={VERSION: ITEMS}, scorer=score,
-    plateau={"total": ChangeMeasure(SRD_FRACTION, True, "smallest real difference 24.94 % "
-                                    "(PMC7084471)")},
-)  # fmt: skip
+    name="vpt",
+    title="Vibration perception threshold at the great toe",
+    versions=(VERSION,),
+    source=SOURCE,
+    items_by_version={VERSION: ITEMS},
+    scorer=score,
+    plateau={
+        "total": ChangeMeasure(SRD_FRACTION, True, "smallest real difference 24.94 % (PMC7084471)")
+    },
+)

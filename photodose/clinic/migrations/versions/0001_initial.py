@@ -45,8 +45,9 @@ def upgrade() -> None:
     op.create_table(
         "screenings",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False,
-                  index=True),
+        sa.Column(
+            "patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False, index=True
+        ),
         sa.Column("screened_on", sa.Date, nullable=False),
         sa.Column("facts_json", sa.Text, nullable=False),
         sa.Column("findings_json", sa.Text, nullable=False),
@@ -67,8 +68,9 @@ def upgrade() -> None:
     op.create_table(
         "courses",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False,
-                  index=True),
+        sa.Column(
+            "patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False, index=True
+        ),
         sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id")),
         sa.Column("site", sa.String(200), nullable=False),
         sa.Column("side", sa.String(8), nullable=False),
@@ -80,8 +82,7 @@ def upgrade() -> None:
     op.create_table(
         "sessions",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("course_id", sa.Integer, sa.ForeignKey("courses.id"), nullable=False,
-                  index=True),
+        sa.Column("course_id", sa.Integer, sa.ForeignKey("courses.id"), nullable=False, index=True),
         sa.Column("plan_id", sa.Integer, sa.ForeignKey("plans.id")),
         sa.Column("delivered_at", sa.DateTime, nullable=False),
         sa.Column("device", sa.String(200), nullable=False),
@@ -99,8 +100,9 @@ def upgrade() -> None:
     op.create_table(
         "session_doses",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False,
-                  index=True),
+        sa.Column(
+            "session_id", sa.Integer, sa.ForeignKey("sessions.id"), nullable=False, index=True
+        ),
         sa.Column("quantity", sa.String(64), nullable=False),
         sa.Column("value", sa.Float, nullable=False),
         sa.Column("unit", sa.String(32), nullable=False),
@@ -108,8 +110,9 @@ def upgrade() -> None:
     op.create_table(
         "assessments",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False,
-                  index=True),
+        sa.Column(
+            "patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False, index=True
+        ),
         sa.Column("course_id", sa.Integer, sa.ForeignKey("courses.id")),
         sa.Column("instrument", sa.String(64), nullable=False),
         sa.Column("version", sa.String(64), nullable=False),
@@ -126,8 +129,9 @@ def upgrade() -> None:
     op.create_table(
         "adverse_events",
         sa.Column("id", sa.Integer, primary_key=True),
-        sa.Column("patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False,
-                  index=True),
+        sa.Column(
+            "patient_id", sa.Integer, sa.ForeignKey("patients.id"), nullable=False, index=True
+        ),
         sa.Column("session_id", sa.Integer, sa.ForeignKey("sessions.id")),
         sa.Column("onset_on", sa.Date, nullable=False),
         sa.Column("description", sa.Text, nullable=False),
