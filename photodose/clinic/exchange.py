@@ -28,6 +28,7 @@ from photodose.clinic.models import (
     TreatmentSession,
 )
 from photodose.clinic.repository import Clinic
+from photodose.clinic.scoring import score
 from photodose.errors import BadInputError
 
 FORMAT = "photodose-clinic-export"
@@ -407,6 +408,14 @@ def _import_patient(
             )
             counts["sessions"] += 1
     for a in record["assessments"]:
+        # totals are re-derived from the raw answers, never taken on trust
+        rescored = score(a["instrument"], a["answers"], a["version"])
+        if rescored.scores != a["scores"]:
+            raise BadInputError(
+                f"assessment {a['instrument']} of {a['assessed_at']}",
+                a["scores"],
+                f"must match the scores of its answers {rescored.scores}",
+            )
         session.add(
             Assessment(
                 patient_id=patient.id,
