@@ -13,6 +13,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = (
     ("transport_speed.py", "--quick"),
     ("planner_speed.py",),
+    ("clinic_speed.py",),
 )
 
 

@@ -49,12 +49,32 @@ class Cluster:
         subprocess.run(command, check=True, capture_output=True, timeout=120)
 
     def start(self) -> Cluster:
-        self._run(self.bin / "initdb", "-D", self.data, "-U", self.user, "--auth=trust",
-                  "--no-sync", "-E", "UTF8")
-        options = (f"-k {self.socket} -p {self.port} -c listen_addresses='' "
-                   "-c fsync=on -c synchronous_commit=on -c max_connections=50")
-        self._run(self.bin / "pg_ctl", "-D", self.data, "-o", options, "-l",
-                  self.root / "server.log", "-w", "start")
+        self._run(
+            self.bin / "initdb",
+            "-D",
+            self.data,
+            "-U",
+            self.user,
+            "--auth=trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        options = (
+            f"-k {self.socket} -p {self.port} -c listen_addresses='' "
+            "-c fsync=on -c synchronous_commit=on -c max_connections=50"
+        )
+        self._run(
+            self.bin / "pg_ctl",
+            "-D",
+            self.data,
+            "-o",
+            options,
+            "-l",
+            self.root / "server.log",
+            "-w",
+            "start",
+        )
         return self
 
     def stop(self) -> None:
@@ -64,8 +84,7 @@ class Cluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def url(self, database: str = "postgres") -> str:
-        return (f"postgresql+psycopg://{self.user}@/{database}"
-                f"?host={self.socket}&port={self.port}")
+        return f"postgresql+psycopg://{self.user}@/{database}?host={self.socket}&port={self.port}"
 
     def new_database(self) -> str:
         """A fresh, empty database; returns its URL."""

@@ -40,8 +40,12 @@ def _writer(url: str, course_id: int, start: int, ack_path: str) -> None:
         for i in range(start, start + 100_000):
             session = SessionIn(
                 delivered_at=dt.datetime(2026, 1, 6) + dt.timedelta(minutes=i),
-                device="808nm-laser-probe", side="left", spots=2, power_W=0.1,
-                time_per_spot_s=75.0, idempotency_key=f"crash-{i:08d}",
+                device="808nm-laser-probe",
+                side="left",
+                spots=2,
+                power_W=0.1,
+                time_per_spot_s=75.0,
+                idempotency_key=f"crash-{i:08d}",
             )
             clinic.record_session(course_id, session, delivered_dose)
             ack.write(f"crash-{i:08d}\n")
@@ -49,8 +53,9 @@ def _writer(url: str, course_id: int, start: int, ack_path: str) -> None:
             os.fsync(ack.fileno())
 
 
-def test_sigkill_at_random_points_loses_nothing_acknowledged(db_url: str, clinic: Clinic,
-                                                             tmp_path: Path) -> None:
+def test_sigkill_at_random_points_loses_nothing_acknowledged(
+    db_url: str, clinic: Clinic, tmp_path: Path
+) -> None:
     course = enrol(clinic)
     dose()  # computed once, before forking: the children inherit it
     clinic.engine.dispose()  # no open connection crosses the fork
@@ -65,8 +70,9 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(db_url: str, clinic
         with Session(clinic.engine) as session:
             start = session.scalar(select(func.count()).select_from(TreatmentSession)) or 0
         acknowledged_before = len(ack_path.read_text().split())
-        child = context.Process(target=_writer, args=(url, course, start + round_ * 1000,
-                                                      str(ack_path)))
+        child = context.Process(
+            target=_writer, args=(url, course, start + round_ * 1000, str(ack_path))
+        )
         child.start()
         # wait for the first acknowledged write of this round, then kill at a random moment
         deadline = time.monotonic() + 30.0
@@ -93,7 +99,8 @@ def test_sigkill_at_random_points_loses_nothing_acknowledged(db_url: str, clinic
             ).all()
             assert {count for _, count in per_session} == {quantities}
             sessions = session.scalar(select(func.count()).select_from(TreatmentSession))
-            audited = session.scalar(select(func.count()).select_from(AuditEntry).where(
-                AuditEntry.entity == "session"))
+            audited = session.scalar(
+                select(func.count()).select_from(AuditEntry).where(AuditEntry.entity == "session")
+            )
             assert sessions == audited == len(per_session)
     assert killed_with_work_done == ROUNDS

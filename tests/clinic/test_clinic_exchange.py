@@ -25,28 +25,45 @@ def populate(clinic: Clinic) -> None:
     enrol(clinic, "P002")
     at = dt.datetime(2026, 1, 6, 9)
     clinic.record_assessment("P001", "pain_nrs", {"pain": 7}, assessed_at=at, course_id=course)
-    clinic.record_assessment("P001", "mnsi_a", {f"q{i}": "yes" if i < 8 else "no"
-                                                for i in range(1, 16)}, assessed_at=at)
+    clinic.record_assessment(
+        "P001", "mnsi_a", {f"q{i}": "yes" if i < 8 else "no" for i in range(1, 16)}, assessed_at=at
+    )
     clinic.record_assessment("P001", "dn4", {"burning": "yes"}, assessed_at=at)  # incomplete
     ids = [clinic.record_session(course, session_in(day=d), dose()) for d in (1, 3, 5)]
     clinic.soft_delete("session", ids[1], "recorded twice")
-    clinic.record_assessment("P001", "pain_nrs", {"pain": 4},
-                             assessed_at=dt.datetime(2026, 1, 12, 9), course_id=course)
-    clinic.record_adverse_event("P001", AdverseEventIn(
-        onset_on=dt.date(2026, 1, 10), description="transient redness", serious=False,
-        severity="mild", outcome="recovered", session_id=ids[2]))
+    clinic.record_assessment(
+        "P001", "pain_nrs", {"pain": 4}, assessed_at=dt.datetime(2026, 1, 12, 9), course_id=course
+    )
+    clinic.record_adverse_event(
+        "P001",
+        AdverseEventIn(
+            onset_on=dt.date(2026, 1, 10),
+            description="transient redness",
+            serious=False,
+            severity="mild",
+            outcome="recovered",
+            session_id=ids[2],
+        ),
+    )
 
 
 def second_database(request: pytest.FixtureRequest, db_url: str, tmp_path) -> Clinic:  # type: ignore[no-untyped-def]
-    url = (str(tmp_path / "target.db") if "://" not in db_url
-           else request.getfixturevalue("pg_cluster").new_database())
+    url = (
+        str(tmp_path / "target.db")
+        if "://" not in db_url
+        else request.getfixturevalue("pg_cluster").new_database()
+    )
     engine = make_engine(url)
     upgrade(engine)
     return Clinic(engine, actor="importer")
 
 
-def test_json_round_trip_is_identical(clinic: Clinic, db_url: str, tmp_path,  # type: ignore[no-untyped-def]
-                                      request: pytest.FixtureRequest) -> None:
+def test_json_round_trip_is_identical(
+    clinic: Clinic,
+    db_url: str,
+    tmp_path,  # type: ignore[no-untyped-def]
+    request: pytest.FixtureRequest,
+) -> None:
     populate(clinic)
     document = export_document(clinic)
     text = json.dumps(document, sort_keys=True)
@@ -89,11 +106,19 @@ def test_fhir_bundle_validates_and_is_deidentified(clinic: Clinic) -> None:
     assert kinds.count("AdverseEvent") == 1
     assert kinds.count("QuestionnaireResponse") == 4
     assert {r["id"] for r in resources if r["resourceType"] == "Questionnaire"} == {
-        "pain-nrs-nrs-11", "mnsi-a-michigan-15", "dn4-dn4-10"}
-    doses = [r for r in resources if r["resourceType"] == "Observation"
-             and r["code"]["coding"][0]["code"] == "pbm-delivered-dose"]
-    assert len(doses) == 2 and all(r["partOf"][0]["reference"].startswith("Procedure/")
-                                   for r in doses)
+        "pain-nrs-nrs-11",
+        "mnsi-a-michigan-15",
+        "dn4-dn4-10",
+    }
+    doses = [
+        r
+        for r in resources
+        if r["resourceType"] == "Observation"
+        and r["code"]["coding"][0]["code"] == "pbm-delivered-dose"
+    ]
+    assert len(doses) == 2 and all(
+        r["partOf"][0]["reference"].startswith("Procedure/") for r in doses
+    )
     scores = [r for r in resources if r["resourceType"] == "Observation" and "derivedFrom" in r]
     pain = [r for r in scores if any(c["code"] == "72514-3" for c in r["code"]["coding"])]
     assert [r["valueQuantity"]["value"] for r in pain] == [7.0, 4.0]
@@ -114,7 +139,8 @@ def test_pooled_csv_rows(clinic: Clinic) -> None:
     assert float(pain[1]["change_from_baseline"]) == -3.0
     assert int(pain[1]["sessions_before"]) == 2  # the deleted session does not count
     assert float(pain[1]["cumulative_nerve_dose_J_per_cm2"]) == pytest.approx(
-        2 * dose().nerve_fluence_J_per_cm2)
+        2 * dose().nerve_fluence_J_per_cm2
+    )
     assert rows[0]["age_band"] == "70-74"
     other = pooled_csv(export_document(clinic)["patients"], salt="t")
     assert other.splitlines()[1].split(",")[0] != text.splitlines()[1].split(",")[0]

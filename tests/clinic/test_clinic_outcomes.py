@@ -10,15 +10,24 @@ import pytest
 from clinic_fixtures import dose, enrol, session_in
 
 from photodose.clinic.exchange import export_document
-from photodose.clinic.outcomes import OutcomeSettings, clinic_summary, course_outcome, wilson_interval
+from photodose.clinic.outcomes import (
+    OutcomeSettings,
+    clinic_summary,
+    course_outcome,
+    wilson_interval,
+)
 from photodose.clinic.records import AdverseEventIn
 from photodose.clinic.repository import Clinic
 from photodose.report.course_report import render_course_html
 
 
 def pain(clinic: Clinic, pseudonym: str, value: int, day: int, hour: int = 9) -> None:
-    clinic.record_assessment(pseudonym, "pain_nrs", {"pain": value},
-                             assessed_at=dt.datetime(2026, 1, 5, hour) + dt.timedelta(days=day))
+    clinic.record_assessment(
+        pseudonym,
+        "pain_nrs",
+        {"pain": value},
+        assessed_at=dt.datetime(2026, 1, 5, hour) + dt.timedelta(days=day),
+    )
 
 
 def outcome(clinic: Clinic, pseudonym: str = "P001", **settings: object) -> dict:  # type: ignore[type-arg]
@@ -26,11 +35,19 @@ def outcome(clinic: Clinic, pseudonym: str = "P001", **settings: object) -> dict
     return course_outcome(patient, settings=OutcomeSettings(**settings) if settings else None)
 
 
-@pytest.mark.parametrize(("baseline", "latest", "r30", "r2"),
-                         [(7, 5, False, True), (6, 4, True, True), (10, 8, False, True),
-                          (3, 2, True, False), (5, 5, False, False)])
-def test_pain_responder_rules_are_kept_apart(clinic: Clinic, baseline: int, latest: int,
-                                             r30: bool, r2: bool) -> None:
+@pytest.mark.parametrize(
+    ("baseline", "latest", "r30", "r2"),
+    [
+        (7, 5, False, True),
+        (6, 4, True, True),
+        (10, 8, False, True),
+        (3, 2, True, False),
+        (5, 5, False, False),
+    ],
+)
+def test_pain_responder_rules_are_kept_apart(
+    clinic: Clinic, baseline: int, latest: int, r30: bool, r2: bool
+) -> None:
     # outcomes.md: 7 -> 5 is -2 points and -28.6 %: the 2-point rule only; 6 -> 4 both
     course = enrol(clinic)
     pain(clinic, "P001", baseline, 0)
@@ -53,7 +70,8 @@ def test_baseline_is_the_last_assessment_before_the_first_session(clinic: Clinic
     assert measure["baseline"]["value"] == 6 and measure["change"] == -3
     assert measure["latest"]["sessions_before"] == 2
     assert result["cumulative_nerve_dose_J_per_cm2"] == pytest.approx(
-        2 * dose().nerve_fluence_J_per_cm2)
+        2 * dose().nerve_fluence_J_per_cm2
+    )
     html = render_course_html(result)
     assert "x2 same day" in html  # both same-day ratings drawn, and said so
     first_chart = html.split("<svg")[2]  # [1] is the dose chart
@@ -72,11 +90,20 @@ def test_suggestions(clinic: Clinic) -> None:
     assert plateau["suggestion"]["action"] == "re-plan"  # 7, 7, 6: spread 1 < 2 points
     assert "Farrar" in " ".join(plateau["suggestion"]["sources"])
     # the number of assessments is a setting: over the last 2 (7, 6) still a plateau
-    assert outcome(clinic, plateau_assessments={"value": 2, "source": "test"})[
-        "suggestion"]["action"] == "re-plan"
-    clinic.record_adverse_event("P001", AdverseEventIn(
-        onset_on=dt.date(2026, 1, 11), description="blister at the spot", serious=False,
-        severity="moderate", burn=True))
+    assert (
+        outcome(clinic, plateau_assessments={"value": 2, "source": "test"})["suggestion"]["action"]
+        == "re-plan"
+    )
+    clinic.record_adverse_event(
+        "P001",
+        AdverseEventIn(
+            onset_on=dt.date(2026, 1, 11),
+            description="blister at the spot",
+            serious=False,
+            severity="moderate",
+            burn=True,
+        ),
+    )
     stop = outcome(clinic)["suggestion"]
     assert stop["action"] == "stop" and "burn" in stop["reasons"][0]
 

@@ -31,8 +31,7 @@ def test_session_dose_is_computed_from_what_was_delivered() -> None:
     half = dose(power_W=planned.power_W / 2)
     assert half.nerve_fluence_J_per_cm2 == pytest.approx(as_planned.nerve_fluence_J_per_cm2 / 2)
     longer = dose(time_s=planned.time_per_spot_s * 1.5)
-    assert longer.nerve_fluence_J_per_cm2 == pytest.approx(
-        1.5 * as_planned.nerve_fluence_J_per_cm2)
+    assert longer.nerve_fluence_J_per_cm2 == pytest.approx(1.5 * as_planned.nerve_fluence_J_per_cm2)
     assert not as_planned.failed
 
 
@@ -45,8 +44,14 @@ def test_a_session_with_its_doses_and_audit_row(clinic: Clinic) -> None:
     assert after["session_doses"] == before["session_doses"] + len(dose().quantities)
     assert after["audit_log"] == before["audit_log"] + 1
     assert clinic.audit_rows(1)[0] | {"at": None} == {
-        "id": after["audit_log"], "at": None, "actor": "tester", "role": None,
-        "action": "create", "entity": "session", "entity_id": session_id}
+        "id": after["audit_log"],
+        "at": None,
+        "actor": "tester",
+        "role": None,
+        "action": "create",
+        "entity": "session",
+        "entity_id": session_id,
+    }
     report = clinic.verify()
     assert report["ok"], report
 
@@ -60,25 +65,56 @@ def refused(clinic: Clinic, call, match: str) -> None:  # type: ignore[no-untype
 
 def test_bad_input_is_refused_and_writes_nothing(clinic: Clinic) -> None:
     course = enrol(clinic)
-    refused(clinic, lambda: clinic.record_assessment("P999", "pain_nrs", {"pain": 3},
-                                                     assessed_at=dt.datetime(2026, 1, 6)),
-            "patient = P999: no such patient")
-    refused(clinic, lambda: clinic.record_assessment("P001", "pain_nrs", {"pain": 12},
-                                                     assessed_at=dt.datetime(2026, 1, 6)),
-            r"pain_nrs.pain = 12: must be one of")
-    refused(clinic, lambda: clinic.record_session(course, session_in(day=-2), dose()),
-            "must be on or after enrolment")
-    refused(clinic, lambda: clinic.record_session(999, session_in(), dose()),
-            "course = 999: no such course")
+    refused(
+        clinic,
+        lambda: clinic.record_assessment(
+            "P999", "pain_nrs", {"pain": 3}, assessed_at=dt.datetime(2026, 1, 6)
+        ),
+        "patient = P999: no such patient",
+    )
+    refused(
+        clinic,
+        lambda: clinic.record_assessment(
+            "P001", "pain_nrs", {"pain": 12}, assessed_at=dt.datetime(2026, 1, 6)
+        ),
+        r"pain_nrs.pain = 12: must be one of",
+    )
+    refused(
+        clinic,
+        lambda: clinic.record_session(course, session_in(day=-2), dose()),
+        "must be on or after enrolment",
+    )
+    refused(
+        clinic,
+        lambda: clinic.record_session(999, session_in(), dose()),
+        "course = 999: no such course",
+    )
     hot = dose(skin_C=45.0)
     assert "measured skin temperature" in hot.failed
-    refused(clinic, lambda: clinic.record_session(course, session_in(skin_temperature_C=45.0),
-                                                  hot), "must pass every blocking safety check")
-    refused(clinic, lambda: clinic.add_patient(PatientIn(
-        pseudonym="P001", birth_year=1950, sex="male", diabetes_type="none", skin_type=3,
-        enrolled_on=ENROLLED)), "pseudonym = P001: already exists")
-    refused(clinic, lambda: clinic.record_session(course, session_in(clinician="nobody"),
-                                                  dose()), "clinician = nobody")
+    refused(
+        clinic,
+        lambda: clinic.record_session(course, session_in(skin_temperature_C=45.0), hot),
+        "must pass every blocking safety check",
+    )
+    refused(
+        clinic,
+        lambda: clinic.add_patient(
+            PatientIn(
+                pseudonym="P001",
+                birth_year=1950,
+                sex="male",
+                diabetes_type="none",
+                skin_type=3,
+                enrolled_on=ENROLLED,
+            )
+        ),
+        "pseudonym = P001: already exists",
+    )
+    refused(
+        clinic,
+        lambda: clinic.record_session(course, session_in(clinician="nobody"), dose()),
+        "clinician = nobody",
+    )
 
 
 def test_dose_above_the_device_or_safety_limits_is_refused(clinic: Clinic) -> None:
@@ -87,30 +123,45 @@ def test_dose_above_the_device_or_safety_limits_is_refused(clinic: Clinic) -> No
     # a 3 W laser for 2 min heats insensate skin far past 41 C: the planner's own checks fail
     laser = load_device("980nm-laser-200mW")
     strong = Device.model_validate({**laser.model_dump(), "power_W": 3.0, "name": "3W"})
-    hot = delivered_dose(PlanRequest(site=load_site("medial-ankle-tibial"), device=strong,
-                                     patient=Patient(insensate_feet=True)),
-                         power_W=3.0, time_per_spot_s=120, spots=1)
+    hot = delivered_dose(
+        PlanRequest(
+            site=load_site("medial-ankle-tibial"),
+            device=strong,
+            patient=Patient(insensate_feet=True),
+        ),
+        power_W=3.0,
+        time_per_spot_s=120,
+        spots=1,
+    )
     assert "peak skin temperature (insensate)" in hot.failed
     course = enrol(clinic)
-    refused(clinic, lambda: clinic.record_session(course, session_in(power_W=3.0,
-                                                                     time_per_spot_s=120), hot),
-            "peak skin temperature")
+    refused(
+        clinic,
+        lambda: clinic.record_session(course, session_in(power_W=3.0, time_per_spot_s=120), hot),
+        "peak skin temperature",
+    )
 
 
 def test_override_records_what_happened(clinic: Clinic) -> None:
     course = enrol(clinic)
-    session_id = clinic.record_session(course, session_in(skin_temperature_C=45.0),
-                                       dose(skin_C=45.0), override_reason="delivered; burn")
+    session_id = clinic.record_session(
+        course,
+        session_in(skin_temperature_C=45.0),
+        dose(skin_C=45.0),
+        override_reason="delivered; burn",
+    )
     assert session_id and clinic.verify()["ok"]
 
 
 def test_screening_required_and_blocking_findings_refuse(clinic: Clinic) -> None:
     course = enrol(clinic, screen=False)
-    refused(clinic, lambda: clinic.record_session(course, session_in(), dose()),
-            "no contraindication screening")
+    refused(
+        clinic,
+        lambda: clinic.record_session(course, session_in(), dose()),
+        "no contraindication screening",
+    )
     clinic.screen("P001", ScreeningInput(malignancy_in_or_near_field=True), ENROLLED)
-    refused(clinic, lambda: clinic.record_session(course, session_in(), dose()),
-            "blocks treatment")
+    refused(clinic, lambda: clinic.record_session(course, session_in(), dose()), "blocks treatment")
 
 
 def test_pseudonym_must_not_be_a_name_or_date() -> None:
@@ -118,8 +169,14 @@ def test_pseudonym_must_not_be_a_name_or_date() -> None:
 
     for bad in ("Jane Doe", "P-1950-03-12", "x"):
         with pytest.raises(ValidationError):
-            PatientIn(pseudonym=bad, birth_year=1950, sex="male", diabetes_type="none",
-                      skin_type=3, enrolled_on=ENROLLED)
+            PatientIn(
+                pseudonym=bad,
+                birth_year=1950,
+                sex="male",
+                diabetes_type="none",
+                skin_type=3,
+                enrolled_on=ENROLLED,
+            )
 
 
 def test_idempotency_key_makes_a_retry_harmless(clinic: Clinic) -> None:
@@ -130,8 +187,9 @@ def test_idempotency_key_makes_a_retry_harmless(clinic: Clinic) -> None:
     assert again == first and row_counts(clinic) == counts
 
 
-def test_a_failing_audit_write_rolls_back_the_session(clinic: Clinic,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_audit_write_rolls_back_the_session(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
     course = enrol(clinic)
     before = row_counts(clinic)
 
@@ -189,11 +247,26 @@ def test_adverse_event_checks_its_session(clinic: Clinic) -> None:
     other = enrol(clinic, "P002")
     session_id = clinic.record_session(course, session_in(), dose())
     foreign = clinic.record_session(other, session_in(), dose())
-    event = AdverseEventIn(onset_on=dt.date(2026, 1, 6), description="redness", serious=False,
-                           severity="mild", outcome="recovered", session_id=session_id)
+    event = AdverseEventIn(
+        onset_on=dt.date(2026, 1, 6),
+        description="redness",
+        serious=False,
+        severity="mild",
+        outcome="recovered",
+        session_id=session_id,
+    )
     assert clinic.record_adverse_event("P001", event)
-    refused(clinic, lambda: clinic.record_adverse_event(
-        "P001", event.model_copy(update={"session_id": foreign})), "is not a session of P001")
-    refused(clinic, lambda: clinic.record_adverse_event(
-        "P001", event.model_copy(update={"onset_on": dt.date(2026, 1, 5)})),
-        "must not be before the session")
+    refused(
+        clinic,
+        lambda: clinic.record_adverse_event(
+            "P001", event.model_copy(update={"session_id": foreign})
+        ),
+        "is not a session of P001",
+    )
+    refused(
+        clinic,
+        lambda: clinic.record_adverse_event(
+            "P001", event.model_copy(update={"onset_on": dt.date(2026, 1, 5)})
+        ),
+        "must not be before the session",
+    )

@@ -49,14 +49,26 @@ def mnsi_b(version: str, **values: str) -> dict[str, str]:
 
 
 def test_mnsi_b_worked_example_both_versions() -> None:
-    exam = {"appearance_right": "abnormal", "ankle_reflex_right": "present_with_reinforcement",
-            "vibration_right": "decreased", "ankle_reflex_left": "absent",
-            "vibration_left": "absent"}
+    exam = {
+        "appearance_right": "abnormal",
+        "ankle_reflex_right": "present_with_reinforcement",
+        "vibration_right": "decreased",
+        "ankle_reflex_left": "absent",
+        "vibration_left": "absent",
+    }
     eight = score("mnsi_b", mnsi_b("8-point", **exam), "8-point")
     assert eight.total == 4.0 and eight.scores["right"] == 2.0 and eight.scores["left"] == 2.0
     assert "abnormal" in eight.interpretation
-    ten = score("mnsi_b", mnsi_b("10-point-monofilament", **exam, monofilament_right="reduced",
-                                 monofilament_left="normal"), "10-point-monofilament")
+    ten = score(
+        "mnsi_b",
+        mnsi_b(
+            "10-point-monofilament",
+            **exam,
+            monofilament_right="reduced",
+            monofilament_left="normal",
+        ),
+        "10-point-monofilament",
+    )
     assert ten.total == 4.5 and ten.version == "10-point-monofilament"
 
 
@@ -68,10 +80,21 @@ def test_mnsi_b_best_and_worst() -> None:
 
 
 def test_mnsi_b_cutoff_is_2_5() -> None:
-    below = score("mnsi_b", mnsi_b("8-point", appearance_right="abnormal",
-                                    vibration_left="decreased"), "8-point")
-    at = score("mnsi_b", mnsi_b("8-point", appearance_right="abnormal", vibration_left="absent",
-                                 ankle_reflex_left="present_with_reinforcement"), "8-point")
+    below = score(
+        "mnsi_b",
+        mnsi_b("8-point", appearance_right="abnormal", vibration_left="decreased"),
+        "8-point",
+    )
+    at = score(
+        "mnsi_b",
+        mnsi_b(
+            "8-point",
+            appearance_right="abnormal",
+            vibration_left="absent",
+            ankle_reflex_left="present_with_reinforcement",
+        ),
+        "8-point",
+    )
     assert below.total == 1.5 and "not abnormal" in below.interpretation
     assert at.total == 2.5 and at.interpretation.endswith("abnormal (cut-off 2.5)")
 
@@ -112,7 +135,9 @@ def test_pain_nrs() -> None:
 
 
 def test_bctq_worked_example_means() -> None:
-    sss = dict(zip([f"sss{i}" for i in range(1, 12)], [3, 2, 3, 3, 2, 4, 2, 4, 3, 3, 2], strict=True))
+    sss = dict(
+        zip([f"sss{i}" for i in range(1, 12)], [3, 2, 3, 3, 2, 4, 2, 4, 3, 3, 2], strict=True)
+    )
     fss = dict(zip([f"fss{i}" for i in range(1, 9)], [2, 1, 2, 1, 3, 2, 2, 1], strict=True))
     result = score("bctq", sss | fss)
     assert result.scores["sss"] == pytest.approx(31 / 11)
@@ -131,12 +156,10 @@ def test_monofilament_protocols_are_versions() -> None:
     iwgdf |= {"right_site_1": 1, "left_site_3": 0, "left_site_2": 2}  # 2 of 3 = sensate
     result = score("monofilament", iwgdf, "iwgdf-3-sites")
     assert result.total == 2 and result.scores["right"] == 1 and result.scores["left"] == 1
-    perkins = score("monofilament", {"right_incorrect": 1, "left_incorrect": 5},
-                    "perkins-dorsum-8")
+    perkins = score("monofilament", {"right_incorrect": 1, "left_incorrect": 5}, "perkins-dorsum-8")
     assert perkins.total == 6
     assert perkins.details == {"right_class": "normal", "left_class": "abnormal"}
-    middle = score("monofilament", {"right_incorrect": 2, "left_incorrect": 4},
-                   "perkins-dorsum-8")
+    middle = score("monofilament", {"right_incorrect": 2, "left_incorrect": 4}, "perkins-dorsum-8")
     assert middle.details == {"right_class": "reduced", "left_class": "reduced"}
     with pytest.raises(BadInputError, match="must be one of"):
         score("monofilament", {"right_incorrect": 9}, "perkins-dorsum-8")
