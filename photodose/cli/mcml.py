@@ -14,9 +14,11 @@ from rich.table import Table
 
 from photodose.cli.progress import photon_progress
 from photodose.errors import InputFileError
-from photodose.io.mcml_format import MM_PER_CM, read_mci, read_mco, write_mco
+from photodose.io.mcml_format import read_mci, read_mco, write_mco
 from photodose.specs import Simulation
+from photodose.specs import result as schema
 from photodose.transport import simulate_with_stats
+from photodose.units import MM_PER_CM
 
 
 def register(app: typer.Typer) -> None:
@@ -96,10 +98,10 @@ def mcml_read_command(
     totals.add_column("quantity")
     totals.add_column("value", justify="right")
     for name, label in (
-        ("specular_reflectance", "specular reflectance"),
-        ("diffuse_reflectance", "diffuse reflectance"),
-        ("absorbed_fraction", "absorbed fraction"),
-        ("transmittance", "transmittance"),
+        (schema.SPECULAR_REFLECTANCE, "specular reflectance"),
+        (schema.DIFFUSE_REFLECTANCE, "diffuse reflectance"),
+        (schema.ABSORBED_FRACTION, "absorbed fraction"),
+        (schema.TRANSMITTANCE, "transmittance"),
     ):
         totals.add_row(label, f"{float(dataset[name]):.6g}")
     console.print(totals)

@@ -13,6 +13,7 @@ from photodose.cli.progress import photon_progress
 from photodose.errors import InputFileError
 from photodose.io.result_file import save_result
 from photodose.specs import Simulation
+from photodose.specs import result as schema
 from photodose.transport import simulate_with_stats
 
 
@@ -43,9 +44,9 @@ def simulate_command(
     table.add_column("standard error", justify="right")
     table.add_row("specular reflectance", f"{float(dataset.specular_reflectance):.6f}", "exact")
     for name, label in (
-        ("diffuse_reflectance", "diffuse reflectance"),
-        ("absorbed_fraction", "absorbed fraction"),
-        ("transmittance", "transmittance"),
+        (schema.DIFFUSE_REFLECTANCE, "diffuse reflectance"),
+        (schema.ABSORBED_FRACTION, "absorbed fraction"),
+        (schema.TRANSMITTANCE, "transmittance"),
     ):
         table.add_row(label, f"{float(dataset[name]):.6f}", f"{float(dataset[name + '_se']):.6f}")
     console = Console()

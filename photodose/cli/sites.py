@@ -12,6 +12,7 @@ from rich.table import Table
 from photodose.devices import Device, load_device, load_devices
 from photodose.errors import InputFileError
 from photodose.tissue import Patient, Site, load_site, load_sites
+from photodose.units import MW_PER_W
 
 sites_app = typer.Typer(
     help="Treatment sites: layer stacks and target nerves.",
@@ -201,7 +202,8 @@ def _print_device(device: Device) -> None:
         )
         table.add_row(
             "LEDs",
-            f"{layout}, pitch {array.pitch_mm:g} mm, {array.element_power_W * 1e3:.4g} mW each",
+            f"{layout}, pitch {array.pitch_mm:g} mm, "
+            f"{array.element_power_W * MW_PER_W:.4g} mW each",
         )
         table.add_row("emission pattern", f"cos^m, m = {array.order_m:.3g}")
         table.add_row("stand-off", f"{array.standoff_mm:g} mm")

@@ -20,6 +20,7 @@ from photodose.devices.led_irradiance import array_irradiance_W_per_mm2, lambert
 from photodose.errors import BadInputError
 from photodose.optics import EmissionSpectrum
 from photodose.specs import Beam, Spec
+from photodose.units import MM2_PER_CM2
 
 MW_PER_CM2_PER_W_PER_MM2 = 1.0e5
 # Relative tolerance for stated values that must agree (average = peak x duty, ...):
@@ -272,7 +273,7 @@ class Device(Spec):
             if self.led_array is not None
             else self._probe.treated_area_mm2
         )
-        return area_mm2 / 100.0
+        return area_mm2 / MM2_PER_CM2
 
     @property
     def _probe(self) -> LaserProbe:

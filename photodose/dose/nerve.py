@@ -27,9 +27,9 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from photodose.dose.rz_field import RZField
-from photodose.dose.surface import MM2_PER_CM2
 from photodose.dose.validation import require_non_negative, require_positive
 from photodose.errors import BadInputError
+from photodose.units import MM2_PER_CM2
 
 # Quadrature for one cross-section: 48 x 96 cells puts the midpoint rule's error far
 # below Monte Carlo noise for fields that vary on the scale of a bin (checked against an

@@ -34,8 +34,9 @@ from numpy.typing import ArrayLike, NDArray
 
 from photodose.dose.result_metadata import beam_of, wavelength_of
 from photodose.errors import BadInputError
+from photodose.specs import result as schema
 
-WAVELENGTH_DIM = "wavelength_nm"
+WAVELENGTH_DIM = schema.WAVELENGTH
 CCO_DATA_FILE = "cco_action_spectrum.csv"
 # Emission weights must sum to 1 within this (they come from sampled, renormalised spectra).
 WEIGHT_SUM_TOLERANCE = 1.0e-6

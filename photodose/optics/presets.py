@@ -95,8 +95,8 @@ def _epidermis(skin_type: int) -> TissueComposition:
 
 def _plantar_skin(skin_type: int) -> TissueComposition:
     melanin = FITZPATRICK_MELANIN_FRACTION[skin_type] * PLANTAR_MELANIN_RATIO
-    return _epidermis(skin_type).model_copy(
-        update={
+    return _epidermis(skin_type).updated(
+        {
             "name": "plantar_skin",
             "source": (
                 "epidermis of thick glabrous plantar skin (stratum corneum included; its "

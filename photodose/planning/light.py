@@ -24,6 +24,7 @@ from photodose.specs import Beam, Grid, Simulation
 from photodose.tissue.site import Site
 from photodose.transport.diffusion_layered import diffuse
 from photodose.transport.layered import simulate
+from photodose.units import MM2_PER_CM2
 
 Method = Literal["diffusion", "monte_carlo"]
 
@@ -36,7 +37,7 @@ LED_ARRAY_BEAM_NOTE = (
 def transport_beam(device: Device) -> Beam:
     if device.probe is not None:
         return device.probe.beam
-    area_mm2 = device.treated_area_cm2 * 100.0
+    area_mm2 = device.treated_area_cm2 * MM2_PER_CM2
     return Beam(profile="flat_top", radius_mm=math.sqrt(area_mm2 / math.pi))
 
 

@@ -25,6 +25,7 @@ import math
 
 from photodose.errors import BadInputError
 from photodose.safety.checks import SafetyCheck
+from photodose.units import MW_PER_W
 
 LAMP_WAVELENGTH_MIN_NM = 380.0
 LAMP_WAVELENGTH_MAX_NM = 3000.0
@@ -78,7 +79,7 @@ def lamp_skin_thermal_check(
         return SafetyCheck.compare(
             name="skin thermal hazard (lamp/LED)",
             quantity=f"radiant exposure of the skin over {exposure_s:g} s (380-3000 nm)",
-            value=irradiance_mW_per_cm2 / 1000.0 * exposure_s,
+            value=irradiance_mW_per_cm2 / MW_PER_W * exposure_s,
             limit=lamp_skin_thermal_limit_J_per_cm2(exposure_s),
             unit="J/cm^2",
             severity="warn",

@@ -42,6 +42,7 @@ from photodose.errors import BadInputError
 from photodose.safety.checks import SafetyCheck
 from photodose.specs.base import Spec
 from photodose.specs.beam import Beam
+from photodose.units import MM2_PER_CM2, MW_PER_W
 
 WAVELENGTH_MIN_NM = 400.0
 WAVELENGTH_MAX_NM = 1400.0
@@ -145,7 +146,7 @@ def aperture_averaged_irradiance_mW_per_cm2(power_W: float, beam: Beam) -> float
     else:
         fraction = 1.0
     w_per_mm2 = power_W * fraction / (math.pi * a_mm**2)
-    return w_per_mm2 * 100.0 * 1000.0  # W/mm^2 -> W/cm^2 -> mW/cm^2
+    return w_per_mm2 * MM2_PER_CM2 * MW_PER_W  # W/mm^2 -> W/cm^2 -> mW/cm^2
 
 
 class PulseTrain(Spec):
@@ -200,7 +201,7 @@ def skin_mpe_check(
     regime = mpe_regime(exposure_s)
     head = f"C_A = {ca:.4f} at {wavelength_nm:g} nm; table row {regime}. "
     if pulse is None:
-        limit = float(skin_mpe_irradiance_W_per_cm2(wavelength_nm, exposure_s)) * 1000.0
+        limit = float(skin_mpe_irradiance_W_per_cm2(wavelength_nm, exposure_s)) * MW_PER_W
         return SafetyCheck.compare(
             name="skin MPE (laser)",
             quantity=f"mean irradiance at the skin over {exposure_s:g} s (3.5 mm aperture)",
@@ -227,7 +228,7 @@ def _pulsed_check(
         raise BadInputError(
             "pulse_duration_s", f"{tau:g}", f"must not exceed exposure_s = {exposure_s:g}"
         )
-    pulse_J_per_cm2 = irradiance_mW_per_cm2 / 1000.0 / rate
+    pulse_J_per_cm2 = irradiance_mW_per_cm2 / MW_PER_W / rate
     n_pulses = max(1, math.ceil(exposure_s * rate - 1e-9))
     # A group of k+1 consecutive pulses spans k / rate + tau. Its ratio to the MPE grows
     # with k while the group is shorter than 10 s (energy ~ k, limit ~ t^0.25) and falls

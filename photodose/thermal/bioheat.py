@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from photodose.errors import BadInputError
 from photodose.thermal.damage import arrhenius_rate_per_s, cem43_rate
+from photodose.units import S_PER_MIN
 
 FloatArray = NDArray[np.float64]
 
@@ -467,7 +468,7 @@ def run_heating(
                 arrhenius_new = arrhenius_rate_per_s(temperature)
                 cem_new = cem43_rate(temperature)
                 omega += 0.5 * length * (arrhenius_old + arrhenius_new)
-                cem += 0.5 * length / 60.0 * (cem_old + cem_new)
+                cem += 0.5 * length / S_PER_MIN * (cem_old + cem_new)
                 arrhenius_old, cem_old = arrhenius_new, cem_new
                 now += length
                 times.append(now)

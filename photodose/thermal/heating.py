@@ -26,6 +26,7 @@ import xarray as xr
 from photodose._version import __version__
 from photodose.errors import BadInputError
 from photodose.specs import Simulation
+from photodose.specs import result as schema
 from photodose.thermal.bioheat import (
     BioheatBoundary,
     BioheatMedium,
@@ -37,11 +38,12 @@ from photodose.thermal.bioheat import (
 )
 from photodose.thermal.conditions import ThermalConditions
 from photodose.thermal.properties import ThermalProperties, list_thermal_tissues, thermal_preset
+from photodose.units import PER_MM2_PER_PER_M2, PER_MM3_PER_PER_M3, PER_MM_PER_PER_M
 
 # SI to the kernel's mm-based units
-_PER_M3_TO_PER_MM3 = 1.0e-9
-_PER_M_TO_PER_MM = 1.0e-3
-_PER_M2_TO_PER_MM2 = 1.0e-6
+_PER_M3_TO_PER_MM3 = PER_MM3_PER_PER_M3
+_PER_M_TO_PER_MM = PER_MM_PER_PER_M
+_PER_M2_TO_PER_MM2 = PER_MM2_PER_PER_M2
 
 
 def transport_edges(centres_mm: np.ndarray, width_mm: float | None = None) -> np.ndarray:
@@ -150,9 +152,9 @@ def heat_from_transport(
         raise BadInputError("padding_mm", padding_mm, "must be > 0 (see the docstring)")
     if pulse_period_s is not None and pulse_period_s <= 0.0:
         raise BadInputError("pulse_period_s", pulse_period_s, "must be > 0")
-    if "simulation" not in dataset.attrs or "absorbed_rz_per_mm3" not in dataset:
+    if "simulation" not in dataset.attrs or schema.ABSORBED_RZ not in dataset:
         raise ValueError("dataset: need a transport result (absorbed_rz_per_mm3, attrs simulation)")
-    absorbed = dataset["absorbed_rz_per_mm3"]
+    absorbed = dataset[schema.ABSORBED_RZ]
     if absorbed.dims != ("r_mm", "z_mm"):
         raise ValueError(
             f"absorbed_rz_per_mm3 has dims {absorbed.dims}: select one (r_mm, z_mm) field first"

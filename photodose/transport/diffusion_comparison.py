@@ -11,13 +11,14 @@ import xarray as xr
 
 from photodose.errors import BadInputError
 from photodose.specs import Simulation
+from photodose.specs import result as schema
 from photodose.transport.diffusion_layered import diffuse
 
 
 def _check_same_grid(simulation: Simulation, mc: xr.Dataset) -> None:
     grid = simulation.grid
-    expected_r = (np.arange(grid.nr) + 0.5) * grid.dr_mm
-    expected_z = (np.arange(grid.nz) + 0.5) * grid.dz_mm
+    expected_r = grid.r_centres_mm
+    expected_z = grid.z_centres_mm
     for name, expected in (("r_mm", expected_r), ("z_mm", expected_z)):
         if name not in mc.coords:
             raise ValueError(f"mc_dataset has no coordinate {name!r}: not a transport result")
@@ -71,9 +72,9 @@ def compare_to_monte_carlo(
         central[0] = True
     weight = (r * central) / (r * central).sum()
 
-    mc_f = mc_dataset["fluence_rate_rz_per_mm2"].values
-    mc_se = mc_dataset["fluence_rate_rz_per_mm2_se"].values
-    fd_f = fast["fluence_rate_rz_per_mm2"].values
+    mc_f = mc_dataset[schema.FLUENCE_RATE_RZ].values
+    mc_se = mc_dataset[schema.standard_error(schema.FLUENCE_RATE_RZ)].values
+    fd_f = fast[schema.FLUENCE_RATE_RZ].values
 
     def masked(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
         return np.where(keep, values, np.nan)
@@ -114,15 +115,15 @@ def compare_to_monte_carlo(
                 relative_se_at_depth=(("r_mm",), masked(mc_se[:, iz] / mc_f[:, iz], keep_r)),
             )
         attrs["depth_mm"] = float(z[iz])
-    for name in ("diffuse_reflectance", "transmittance"):
+    for name in (schema.DIFFUSE_REFLECTANCE, schema.TRANSMITTANCE):
         data[f"{name}_mc"] = ((), float(mc_dataset[name]))
         data[f"{name}_diffusion"] = ((), float(fast[name]))
     data["absorbed_fraction_by_layer_mc"] = (
         ("layer",),
-        mc_dataset["absorbed_fraction_by_layer"].values,
+        mc_dataset[schema.ABSORBED_BY_LAYER].values,
     )
     data["absorbed_fraction_by_layer_diffusion"] = (
         ("layer",),
-        fast["absorbed_fraction_by_layer"].values,
+        fast[schema.ABSORBED_BY_LAYER].values,
     )
     return xr.Dataset(data, coords=coords, attrs=attrs)

@@ -21,7 +21,7 @@ def user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _user_copy(folder: Path, name: str, suffix: str = ".toml") -> Path:
-    site = load_site("wrist-median").model_copy(update={"name": name})
+    site = load_site("wrist-median").updated({"name": name})
     path = folder / f"{name}{suffix}"
     site.save(path)
     return path
