@@ -21,7 +21,18 @@ from pydantic import ValidationError
 from photodose._version import __version__
 from photodose.errors import PhotodoseError
 
-_COMMAND_MODULES = ("plan", "sites", "optics", "simulate", "mcml", "clinic", "score", "db")
+_COMMAND_MODULES = (
+    "plan",
+    "check",
+    "protocols",
+    "sites",
+    "optics",
+    "simulate",
+    "mcml",
+    "clinic",
+    "score",
+    "db",
+)
 EXIT_BAD_INPUT = 2
 
 app = typer.Typer(

@@ -17,6 +17,7 @@ from photodose.devices.library import load_device
 from photodose.dose.window import DoseWindow
 from photodose.errors import BadInputError, InvalidSpecError
 from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
+from photodose.planning.evidence import EVIDENCE_NOTE
 from photodose.report import write_plan_pdf, write_plan_report
 from photodose.report.series import temperature_curves
 from photodose.report.tables import (
@@ -85,7 +86,10 @@ def plan_command(
     verify: Annotated[
         bool, typer.Option("--verify", help="re-check the nerve dose by Monte Carlo")
     ] = False,
-    photons: Annotated[int, typer.Option(help="photons for --verify")] = 200_000,
+    photons: Annotated[
+        int | None,
+        typer.Option(help="photons for --verify (default: as many as 2 % standard error needs)"),
+    ] = None,
     seed: Annotated[int, typer.Option(help="seed for --verify")] = 1,
     report: Annotated[
         Path | None,
@@ -118,14 +122,16 @@ def plan_command(
             "weeks": weeks,
         },
     )
-    if verify and photons < 1:
+    if verify and photons is not None and photons < 1:
         raise BadInputError("--photons", photons, "must be at least 1")
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
     if verify:
         with Console(stderr=True).status(
-            f"Monte Carlo check of the nerve dose: {photons:,} photons (seconds to minutes)"
+            "Monte Carlo check of the nerve dose: "
+            + (f"{photons:,} photons" if photons else "to 2 % standard error")
+            + " (seconds)"
         ):
             check = verify_plan(result, photons=photons, seed=seed)
     _print_plan(console, result, check)
@@ -233,9 +239,34 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
         console.print(table)
     else:
         console.print(f"all {len(plan.checks)} safety checks passed")
+    if plan.evidence:
+        console.print(_evidence_table(plan))
+        console.print(escape(EVIDENCE_NOTE))
     if check is not None:
         console.print(_table("Monte Carlo check", verification_rows(check)))
         console.print(escape(verification_summary(check)))
+
+
+def _evidence_table(plan: Plan) -> Table:
+    table = Table(title="Published protocols at this site, in the same model")
+    for column in ("protocol", "result", "device", "per point", "surface J/cm2",
+                   "nerve J/cm2", "verified"):  # fmt: skip
+        table.add_column(column, justify="right" if "J/cm2" in column else "left")
+    for row in plan.evidence:
+        table.add_row(
+            escape(row.protocol),
+            row.result,
+            escape(row.device),
+            f"{number(1000 * row.power_W)} mW x {number(row.time_s)} s",
+            number(row.surface_dose_J_per_cm2),
+            number(row.nerve_fluence_J_per_cm2),
+            "yes" if row.verified else "NOT VERIFIED",
+        )
+    table.add_row("this " + plan.kind, "", escape(plan.request.device.name),
+                  f"{number(1000 * plan.power_W)} mW x {number(plan.time_per_spot_s)} s",
+                  number(plan.surface_dose_J_per_cm2), number(plan.nerve_fluence_J_per_cm2),
+                  "", style="bold")  # fmt: skip
+    return table
 
 
 def _table(title: str, rows: list[Row]) -> Table:

@@ -76,6 +76,14 @@ def planning_grid(site: Site, beam: Beam) -> Grid:
                 nz=int(math.ceil(depth_mm / dz)) + 1)  # fmt: skip
 
 
+def verification_grid(site: Site, beam: Beam) -> Grid:
+    """The planning grid's radial bins (the pencil run must reach the beam radius plus
+    the light's lateral spread), its depth cut 1 mm below the nerve."""
+    grid = planning_grid(site, beam)
+    depth = site.nerve.depth_mm + site.nerve.radius_mm + 1.0
+    return grid.model_copy(update={"nz": min(grid.nz, int(math.ceil(depth / grid.dz_mm)) + 2)})
+
+
 def simulations(
     site: Site, device: Device, skin_type: int, photons: int = 100_000, seed: int = 1
 ) -> tuple[list[Simulation], np.ndarray]:

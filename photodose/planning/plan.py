@@ -16,6 +16,11 @@ from photodose.devices.library import load_device
 from photodose.dose.depth import penetration_depths
 from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
 from photodose.dose.spectral import cco_weight
+from photodose.planning.evidence import (
+    EvidenceRow,
+    protocol_nerve_fluence,
+    published_evidence,
+)
 from photodose.planning.light import (
     LED_ARRAY_BEAM_NOTE,
     emission_samples,
@@ -24,6 +29,12 @@ from photodose.planning.light import (
 )
 from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
 from photodose.planning.search import Setting, ThermalResponse, _seconds, choose_setting
+from photodose.planning.uncertainty import (
+    NerveUncertainty,
+    Unknowns,
+    nerve_uncertainty,
+    with_measured_depth,
+)
 from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
 from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
 from photodose.safety.temperature import HARD_STOP_C, HARD_STOP_SOURCE
@@ -101,6 +112,14 @@ class Plan(Spec):
     notes: tuple[str, ...]
     sources: tuple[str, ...]
     kind: Literal["plan", "check"] = "plan"
+    aim_J_per_cm2: float | None = None
+    """The nerve fluence the search aimed at (None for a check)."""
+    aim_source: str = ""
+    """Where the aim came from: the window's geometric mean, the user, or a protocol."""
+    evidence: tuple[EvidenceRow, ...] = ()
+    """Published protocols applied to this site's region, evaluated here in the model."""
+    nerve_uncertainty: NerveUncertainty | None = None
+    """The nerve fluence's 90 % interval over what is unknown (request.uncertainty_samples)."""
     """`plan`: power and time found by the search; `check`: a protocol given as is."""
 
     _details: PlanDetails | None = PrivateAttr(default=None)
@@ -164,7 +183,8 @@ class FixedProtocol:
 
 def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Plan:
     """Search power and time per spot; with `fixed`, evaluate that protocol instead."""
-    site = request.site.for_patient(request.patient)
+    site = with_measured_depth(request.site.for_patient(request.patient),
+                               request.nerve_depth_measured_mm)  # fmt: skip
     device = request.device
     skin_type = request.patient.skin_type
     beam = transport_beam(device)
@@ -173,11 +193,10 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
     per_watt_second = dose_at_nerve(light, 1.0, 1.0, beam, site.nerve.depth_mm,
                                     site.nerve.diameter_mm, window=request.window)  # fmt: skip
     fluence_per_J = per_watt_second.target_fluence_J_per_cm2
-    # the whole cross-section should reach the window: aim high enough for its minimum
-    aim = request.aim
-    spread = per_watt_second.target_fluence_min_J_per_cm2 / max(fluence_per_J, 1e-300)
-    if spread > 0 and aim * spread < request.window.lower_J_per_cm2:
-        aim = min(request.window.lower_J_per_cm2 / spread, request.window.upper_J_per_cm2)
+    evidence = published_evidence(site, skin_type)
+    aim, aim_source = _aim(request, site, skin_type, per_watt_second)
+    # aiming at a protocol's dose, falling short of it is not "reaching the band"
+    lower = aim if request.like_protocol is not None else request.window.lower_J_per_cm2
 
     rated = device.average_power_W
     min_power = rated if device.led_array is not None else rated * request.min_power_fraction
@@ -195,7 +214,7 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
         response = _constraint(skin, tissue, limit)
         setting = choose_setting(
             fluence_per_J=fluence_per_J, aim_J_per_cm2=aim,
-            lower_J_per_cm2=request.window.lower_J_per_cm2, rated_power_W=rated,
+            lower_J_per_cm2=lower, rated_power_W=rated,
             min_power_W=min_power, max_time_s=min(horizon_s, request.max_time_per_spot_s),
             limit_C=limit, response=response,
         )
@@ -279,9 +298,45 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
         notes=notes,
         sources=_sources(request, site, device),
         kind="plan" if fixed is None else "check",
+        aim_J_per_cm2=None if fixed is not None else aim,
+        aim_source="" if fixed is not None else aim_source,
+        evidence=evidence,
+        nerve_uncertainty=_uncertainty(request, dose.target_fluence_J_per_cm2),
     )
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
     return result
+
+
+def _uncertainty(request: PlanRequest, fluence_J_per_cm2: float) -> NerveUncertainty | None:
+    if request.uncertainty_samples == 0 or fluence_J_per_cm2 <= 0.0:
+        return None
+    unknowns = Unknowns(depth_measured_mm=request.nerve_depth_measured_mm,
+                        skin_type_known=request.skin_type_known)  # fmt: skip
+    return nerve_uncertainty(request.site, request.device, request.patient, fluence_J_per_cm2,
+                             samples=request.uncertainty_samples,
+                             seed=request.uncertainty_seed, unknowns=unknowns)  # fmt: skip
+
+
+def _aim(request: PlanRequest, site: Site, skin_type: int,
+         per_watt_second: NerveDose) -> tuple[float, str]:  # fmt: skip
+    """The nerve fluence to aim at, and where it comes from."""
+    if request.like_protocol is not None:
+        row = protocol_nerve_fluence(request.like_protocol, site, skin_type)
+        return row.nerve_fluence_J_per_cm2, (
+            f"the nerve dose {request.like_protocol} delivers at this site in photodose's "
+            f"model ({row.rule}; its result: {row.result})"
+        )
+    window = request.window
+    aim = request.aim
+    source = ("the user's aim" if request.aim_J_per_cm2 is not None
+              else "the geometric mean of the reporting band (an assumption)")  # fmt: skip
+    # the whole cross-section should reach the band: aim high enough for its minimum
+    fluence_per_J = per_watt_second.target_fluence_J_per_cm2
+    spread = per_watt_second.target_fluence_min_J_per_cm2 / max(fluence_per_J, 1e-300)
+    if spread > 0 and aim * spread < window.lower_J_per_cm2:
+        aim = min(window.lower_J_per_cm2 / spread, window.upper_J_per_cm2)
+        source += ", raised so the whole nerve cross-section reaches the band's lower bound"
+    return aim, source
 
 
 def _fixed_setting(fixed: FixedProtocol, fluence_per_J: float, limit_C: float,

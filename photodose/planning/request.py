@@ -53,6 +53,30 @@ class PlanRequest(Spec):
         description="fluence to aim for at the nerve (mean over its cross-section); "
         "default: geometric mean of the window",
     )
+    like_protocol: str | None = Field(
+        default=None,
+        description="aim at the nerve dose this published protocol (photodose protocols) "
+        "delivers at this site in photodose's model, instead of aim_J_per_cm2; the window "
+        "is then only reported",
+    )
+    nerve_depth_measured_mm: float | None = Field(
+        default=None,
+        gt=0.0,
+        le=100.0,
+        description="skin-to-nerve-centre depth measured at this patient (ultrasound), mm; "
+        "replaces the site's typical depth",
+    )
+    uncertainty_samples: int = Field(
+        default=0,
+        ge=0,
+        le=5000,
+        description="samples of what is unknown (tissue optics, nerve depth, fat, skin "
+        "type) for the nerve fluence's 90 % interval; 0: none (about 50 ms per sample)",
+    )
+    uncertainty_seed: int = Field(default=1, ge=0)
+    skin_type_known: bool = Field(
+        default=True, description="False: the skin type is sampled over I-VI"
+    )
     max_time_per_spot_s: float = Field(default=1200.0, gt=0.0, le=7200.0)
     max_session_s: float = Field(default=3600.0, gt=0.0, le=14_400.0)
     min_power_fraction: float = Field(
@@ -74,6 +98,13 @@ class PlanRequest(Spec):
 
     @model_validator(mode="after")
     def _aim_inside_window(self) -> PlanRequest:
+        if self.like_protocol is not None:
+            if self.aim_J_per_cm2 is not None:
+                raise ValueError(
+                    f"aim_J_per_cm2 = {self.aim_J_per_cm2} and like_protocol = "
+                    f"{self.like_protocol!r}: give one aim, not both"
+                )
+            return self
         aim = self.aim
         if not self.window.lower_J_per_cm2 <= aim <= self.window.upper_J_per_cm2:
             raise BadInputError(

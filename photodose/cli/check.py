@@ -1,0 +1,99 @@
+"""`photodose check`: what a protocol delivers as given (no search): doses, heat, checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from photodose.cli.plan import REPORT_DIR, _one_line, _print_plan, _request
+from photodose.errors import BadInputError
+from photodose.planning.check import MAX_CHECK_TIME_S, check_request
+from photodose.report import write_plan_report
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check")(check_command)
+
+
+def check_command(
+    site: Annotated[str, typer.Option(help="site name (photodose sites) or a .toml/.json file")],
+    device: Annotated[
+        str, typer.Option(help="device name (photodose devices) or a .toml/.json file")
+    ],
+    time_s: Annotated[float, typer.Option("--time-s", help="time per spot, s")],
+    power_w: Annotated[
+        float | None,
+        typer.Option("--power-W", help="average power, W (default: the device's rated power)"),
+    ] = None,
+    spots: Annotated[int, typer.Option(help="spots per session")] = 1,
+    sessions_per_week: Annotated[int, typer.Option(help="sessions per week")] = 3,
+    weeks: Annotated[int, typer.Option(help="weeks")] = 4,
+    skin_type: Annotated[int, typer.Option(help="Fitzpatrick skin type 1-6")] = 2,
+    fat_mm: Annotated[
+        float | None, typer.Option(help="measured subcutaneous fat at the site, mm")
+    ] = None,
+    diabetic: Annotated[
+        bool, typer.Option("--diabetic/--not-diabetic", help="halves perfusion in the heat model")
+    ] = False,
+    insensate: Annotated[
+        bool,
+        typer.Option("--insensate/--sensate", help="insensate skin: 41 C limit (default)"),
+    ] = True,
+    atrophy: Annotated[
+        bool, typer.Option("--atrophy", help="neuropathic thinning of the forefoot pad")
+    ] = False,
+    callus_mm: Annotated[float, typer.Option(help="plantar callus thickness, mm")] = 0.0,
+    window: Annotated[
+        str | None,
+        typer.Option(help="reporting band at the nerve, LOWER:UPPER J/cm^2 (an assumption)"),
+    ] = None,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="HTML report path (default out/check-<site>-<device>.html)"),
+    ] = None,
+    json: Annotated[Path | None, typer.Option(help="also save the result as JSON here")] = None,
+) -> None:
+    """Check a protocol as given ("30 min per pad"): surface and nerve dose, heating,
+    every safety check and the limit it comes closest to, with no search."""
+    if not 0.0 < time_s <= MAX_CHECK_TIME_S:
+        raise BadInputError("--time-s", time_s, f"allowed 0 < time <= {MAX_CHECK_TIME_S:g} s")
+    request = _request(
+        site=site,
+        device=device,
+        patient={
+            "skin_type": skin_type,
+            "subcutaneous_fat_mm": fat_mm,
+            "diabetic": diabetic,
+            "insensate_feet": insensate,
+            "plantar_atrophy": atrophy,
+            "callus_mm": callus_mm,
+        },
+        insensate=insensate,
+        window=window,
+        options={
+            "sessions_per_week": sessions_per_week,
+            "weeks": weeks,
+            "max_time_per_spot_s": max(time_s, 1200.0),
+            "max_session_s": max(time_s * spots, 3600.0),
+        },
+    )
+    rated = request.device.average_power_W
+    power = rated if power_w is None else power_w
+    if not 0.0 < power <= rated * (1.0 + 1e-9):
+        raise BadInputError("--power-W", power, f"allowed 0 < power <= the rated {rated:g} W")
+    if not 1 <= spots <= 1000:
+        raise BadInputError("--spots", spots, "allowed 1 to 1000")
+    result = _one_line(lambda: check_request(request, power_W=power, time_s=time_s, spots=spots))
+    console = Console()
+    _print_plan(console, result, None)
+    path = report or REPORT_DIR / f"check-{request.site.name}-{request.device.name}.html"
+    written = write_plan_report(result, path)
+    console.print(f"report written to {escape(str(written))}")
+    if json is not None:
+        json.parent.mkdir(parents=True, exist_ok=True)
+        json.write_text(result.to_json(), encoding="utf-8")
+        console.print(f"result saved to {escape(str(json))}")
