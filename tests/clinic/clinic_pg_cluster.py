@@ -41,6 +41,7 @@ class Cluster:
                 os.chown(path, entry.pw_uid, entry.pw_gid)
         self.port = PORT + os.getpid() % 500
         self._databases = 0
+        self._live: list[str] = []
 
     def _run(self, *args: str) -> None:
         command = [str(a) for a in args]
@@ -96,4 +97,16 @@ class Cluster:
         with engine.connect() as connection:
             connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
         engine.dispose()
+        self._live.append(name)
         return self.url(name)
+
+    def drop_databases(self) -> None:
+        """Drop the databases made so far (their files would pile up over a test run)."""
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            for name in self._live:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        engine.dispose()
+        self._live.clear()

@@ -34,6 +34,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path) -> str:  # type: ignore[no-
     if request.param == "sqlite":
         return str(tmp_path / "clinic.db")
     cluster: Cluster = request.getfixturevalue("pg_cluster")
+    request.addfinalizer(cluster.drop_databases)
     return cluster.new_database()
 
 
