@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from photodose.cli.clinic_options import ActorOption, DbOption, open_clinic
-from photodose.cli.score import read_json
+from photodose.cli.score import answers_of, read_json
 from photodose.clinic import deidentify
 from photodose.clinic.exchange import export_document, import_document
 from photodose.clinic.outcomes import clinic_summary, course_outcome
@@ -273,10 +273,7 @@ def assess_command(
     actor: ActorOption = None,
 ) -> None:
     """Record an assessment from raw answers; prints the score derived from them."""
-    data = read_json(answers)
-    if isinstance(data, dict) and "answers" in data:
-        version = version or data.get("version")
-        data = data["answers"]
+    data, version = answers_of(read_json(answers), version)
     assessment_id, score = open_clinic(db, actor).record_assessment(
         pseudonym,
         instrument,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from photodose.clinic.scoring import INSTRUMENTS, instrument
-from photodose.errors import InputFileError
+from photodose.errors import BadInputError, InputFileError
 
 
 def register(app: typer.Typer) -> None:
@@ -29,11 +29,18 @@ def score_command(
         return
     if answers is None:
         raise InputFileError("(none)", "give a JSON file of answers, or --template")
-    data = read_json(answers)
+    data, version = answers_of(read_json(answers), version)
+    typer.echo(json.dumps(chosen.score(data, version).as_dict(), indent=2))
+
+
+def answers_of(data: object, version: str | None) -> tuple[dict[str, Any], str | None]:
+    """Plain answers by item id, or a filled-in template (its `answers` and `version`)."""
     if isinstance(data, dict) and "answers" in data:
         version = version or data.get("version")
         data = data["answers"]
-    typer.echo(json.dumps(chosen.score(data, version).as_dict(), indent=2))
+    if not isinstance(data, dict):
+        raise BadInputError("answers", type(data).__name__, "must be an object of item answers")
+    return data, version
 
 
 def read_json(path: Path) -> object:

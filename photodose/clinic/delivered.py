@@ -73,8 +73,9 @@ def delivered_dose(
         )
     rated = request.device.average_power_W
     if not 0.0 < power_W <= rated * (1.0 + 1e-9):
-        raise BadInputError("power_W", power_W,
-                            f"must be > 0 and at most the device's rated {rated:g} W average")
+        raise BadInputError(
+            "power_W", power_W, f"must be > 0 and at most the device's rated {rated:g} W average"
+        )
     dose = _checked(request.model_dump_json(), float(power_W), float(time_per_spot_s), int(spots))
     if skin_temperature_C is None:
         return dose

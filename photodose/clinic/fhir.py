@@ -49,7 +49,7 @@ OUTCOME_CODES = {
     "unknown": "unknown",
 }
 GENDER = {"female": "female", "male": "male", "other": "other", "unknown": "unknown"}
-MODELS = {
+MODELS: dict[str, Any] = {
     "Patient": Patient,
     "Questionnaire": Questionnaire,
     "QuestionnaireResponse": QuestionnaireResponse,

@@ -165,12 +165,11 @@ def check_answers(
     unknown = sorted(set(answers) - set(known))
     if unknown:
         raise BadInputError(f"{instrument} item", unknown[0], f"unknown; items are {list(known)}")
-    return {
-        item.id: (
-            None if answers.get(item.id) is None else item.check(instrument, answers[item.id])
-        )  # type: ignore[arg-type]
-        for item in items
-    }
+    checked: dict[str, Answer | None] = {}
+    for item in items:
+        value = answers.get(item.id)
+        checked[item.id] = None if value is None else item.check(instrument, value)
+    return checked
 
 
 def missing_of(answers: Mapping[str, Answer | None], ids: Sequence[str]) -> tuple[str, ...]:

@@ -56,7 +56,7 @@ def score(answers: dict[str, Answer | None], version: str) -> Score:
     total = None
     interpretation = f"no total: {len(missing)} item(s) missing"
     if not missing:
-        total = float(sum(item_points(i, answers[f"q{i}"]) for i in range(1, 16)))  # type: ignore[arg-type]
+        total = float(sum(item_points(i, str(answers[f"q{i}"])) for i in range(1, 16)))
         interpretation = (
             f"{total:g}/13 abnormal responses; "
             f"{'at or above' if total >= 7 else 'below'} the original cut-off of 7, "

@@ -47,7 +47,9 @@ def _items(parts: tuple[str, ...]) -> tuple[Item, ...]:
     )
 
 
-PARTS = {EIGHT: ("appearance", "ulceration", "ankle_reflex", "vibration")}
+PARTS: dict[str, tuple[str, ...]] = {
+    EIGHT: ("appearance", "ulceration", "ankle_reflex", "vibration")
+}
 PARTS[TEN] = (*PARTS[EIGHT], "monofilament")
 ITEMS = {version: _items(parts) for version, parts in PARTS.items()}
 
