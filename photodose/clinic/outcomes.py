@@ -52,11 +52,6 @@ class OutcomeSettings(Spec):
     plateau_assessments: Threshold = Threshold(
         value=3, source=f"plateau over the last 3 assessments: {DESIGN_RULE}"
     )
-    delivered_fraction_for_stop: Threshold = Threshold(
-        value=0.8,
-        source="ASSUMPTION: a course that delivered under 80 % of its planned "
-        "cumulative nerve dose is re-planned rather than stopped for no response",
-    )
     dose_band_edges_J_per_cm2: tuple[float, ...] = Field(
         default=(0.0, 10.0, 30.0, 100.0),
         description="cumulative nerve-dose bands of the clinic summary (ASSUMPTION: round "
