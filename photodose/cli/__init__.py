@@ -25,6 +25,7 @@ _COMMAND_MODULES = (
     "plan",
     "check",
     "protocols",
+    "report",
     "sites",
     "optics",
     "simulate",

@@ -6,13 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from photodose.cli.plan import REPORT_DIR, _one_line, _print_plan, _request
-from photodose.errors import BadInputError
-from photodose.planning.check import MAX_CHECK_TIME_S, check_request
-from photodose.report import write_plan_report
+from photodose.cli.plan import REPORT_DIR, _one_line, _request, print_plan, uncertainty_options
 
 
 def register(app: typer.Typer) -> None:
@@ -51,6 +46,16 @@ def check_command(
         str | None,
         typer.Option(help="reporting band at the nerve, LOWER:UPPER J/cm^2 (an assumption)"),
     ] = None,
+    depth_mm: Annotated[
+        float | None,
+        typer.Option(help="measured skin-to-nerve-centre depth at this patient, mm"),
+    ] = None,
+    samples: Annotated[
+        int, typer.Option(help="samples for the nerve dose's 90 % interval (0: none)")
+    ] = 128,
+    skin_type_unknown: Annotated[
+        bool, typer.Option("--skin-type-unknown", help="sample the skin type over I-VI")
+    ] = False,
     report: Annotated[
         Path | None,
         typer.Option(help="HTML report path (default out/check-<site>-<device>.html)"),
@@ -59,6 +64,13 @@ def check_command(
 ) -> None:
     """Check a protocol as given ("30 min per pad"): surface and nerve dose, heating,
     every safety check and the limit it comes closest to, with no search."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from photodose.errors import BadInputError
+    from photodose.planning.check import MAX_CHECK_TIME_S, check_request
+    from photodose.report import write_plan_report
+
     if not 0.0 < time_s <= MAX_CHECK_TIME_S:
         raise BadInputError("--time-s", time_s, f"allowed 0 < time <= {MAX_CHECK_TIME_S:g} s")
     request = _request(
@@ -79,6 +91,7 @@ def check_command(
             "weeks": weeks,
             "max_time_per_spot_s": max(time_s, 1200.0),
             "max_session_s": max(time_s * spots, 3600.0),
+            **uncertainty_options(samples, depth_mm, skin_type_unknown),
         },
     )
     rated = request.device.average_power_W
@@ -89,7 +102,7 @@ def check_command(
         raise BadInputError("--spots", spots, "allowed 1 to 1000")
     result = _one_line(lambda: check_request(request, power_W=power, time_s=time_s, spots=spots))
     console = Console()
-    _print_plan(console, result, None)
+    print_plan(console, result, None)
     path = report or REPORT_DIR / f"check-{request.site.name}-{request.device.name}.html"
     written = write_plan_report(result, path)
     console.print(f"report written to {escape(str(written))}")

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from photodose.cli import fail
-from photodose.devices.library import load_device
-from photodose.dose.window import DoseWindow
-from photodose.errors import BadInputError, InvalidSpecError
-from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
-from photodose.planning.evidence import EVIDENCE_NOTE
-from photodose.report import write_plan_pdf, write_plan_report
-from photodose.report.series import temperature_curves
-from photodose.report.tables import (
-    Row,
-    nerve_dose_rows,
-    number,
-    protocol_rows,
-    skin_dose_rows,
-    temperature_rows,
-    verification_rows,
-)
-from photodose.report.wording import binding_in_words, headline, verification_summary
-from photodose.safety.contraindications import ScreeningInput
-from photodose.specs import describe_error
-from photodose.tissue.library import load_site
-from photodose.tissue.patient import Patient
+if TYPE_CHECKING:  # the library is imported inside the commands: --help stays fast
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.dose.window import DoseWindow
+    from photodose.planning import Plan, PlanRequest, Verification
+    from photodose.views.rows import Row
 
 REPORT_DIR = Path("out")
 T = TypeVar("T")
@@ -83,6 +64,22 @@ def plan_command(
     ] = None,
     sessions_per_week: Annotated[int | None, typer.Option(help="default 3")] = None,
     weeks: Annotated[int | None, typer.Option(help="default 4")] = None,
+    like: Annotated[
+        str | None,
+        typer.Option(help="aim at the nerve dose this published protocol delivers here "
+                     "(photodose protocols)"),
+    ] = None,
+    depth_mm: Annotated[
+        float | None,
+        typer.Option(help="measured skin-to-nerve-centre depth at this patient, mm"),
+    ] = None,
+    samples: Annotated[
+        int,
+        typer.Option(help="samples for the nerve dose's 90 % interval (0: none)"),
+    ] = 128,
+    skin_type_unknown: Annotated[
+        bool, typer.Option("--skin-type-unknown", help="sample the skin type over I-VI")
+    ] = False,
     verify: Annotated[
         bool, typer.Option("--verify", help="re-check the nerve dose by Monte Carlo")
     ] = False,
@@ -101,6 +98,14 @@ def plan_command(
     ] = None,
 ) -> None:
     """Plan a treatment: power and time per spot, spots, sessions; doses, heating, checks."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from photodose.cli import fail
+    from photodose.errors import BadInputError
+    from photodose.planning import plan_request, verify_plan
+    from photodose.report import write_plan_pdf, write_plan_report
+
     request = _request(
         site=site,
         device=device,
@@ -116,10 +121,12 @@ def plan_command(
         window=window,
         options={
             "aim_J_per_cm2": aim,
+            "like_protocol": like,
             "max_time_per_spot_s": max_time_per_spot,
             "treatment_length_mm": length_mm,
             "sessions_per_week": sessions_per_week,
             "weeks": weeks,
+            **uncertainty_options(samples, depth_mm, skin_type_unknown),
         },
     )
     if verify and photons is not None and photons < 1:
@@ -134,7 +141,7 @@ def plan_command(
             + " (seconds)"
         ):
             check = verify_plan(result, photons=photons, seed=seed)
-    _print_plan(console, result, check)
+    print_plan(console, result, check)
     path = report or REPORT_DIR / f"plan-{request.site.name}-{request.device.name}.html"
     written = write_plan_report(result, path, verification=check)
     console.print(f"report written to {escape(str(written))}")
@@ -150,6 +157,16 @@ def plan_command(
         console.print(f"PDF written to {escape(str(printed))}")
 
 
+def uncertainty_options(samples: int, depth_mm: float | None,
+                        skin_type_unknown: bool) -> dict[str, Any]:  # fmt: skip
+    """The request fields of the nerve-dose interval options (shared with `check`)."""
+    return {
+        "uncertainty_samples": samples,
+        "nerve_depth_measured_mm": depth_mm,
+        "skin_type_known": not skin_type_unknown,
+    }
+
+
 def _request(
     *,
     site: str,
@@ -160,6 +177,12 @@ def _request(
     options: dict[str, Any],
 ) -> PlanRequest:
     """Build the planning request; every input error becomes one line naming the field."""
+    from photodose.devices.library import load_device
+    from photodose.planning import PlanRequest
+    from photodose.safety.contraindications import ScreeningInput
+    from photodose.tissue.library import load_site
+    from photodose.tissue.patient import Patient
+
     fields: dict[str, Any] = {
         "site": _one_line(lambda: load_site(site)),
         "device": _one_line(lambda: load_device(device)),
@@ -174,6 +197,9 @@ def _request(
 
 
 def _parse_window(text: str) -> DoseWindow:
+    from photodose.dose.window import DoseWindow
+    from photodose.errors import BadInputError
+
     parts = text.split(":")
     try:
         lower, upper = (float(part) for part in parts)
@@ -189,13 +215,32 @@ def _parse_window(text: str) -> DoseWindow:
 def _one_line(build: Callable[[], T], where: str = "") -> T:
     """Call `build`; a validation error becomes an InvalidSpecError of one line saying
     where it happened, which `photodose.cli.main` prints as `error: ...` (exit status 2)."""
+    from pydantic import ValidationError
+
+    from photodose.errors import InvalidSpecError
+    from photodose.specs import describe_error
+
     try:
         return build()
     except ValidationError as error:
         raise InvalidSpecError(describe_error(error, where, one_line=True)) from None
 
 
-def _print_plan(console: Console, plan: Plan, check: Verification | None) -> None:
+def print_plan(console: Console, plan: Plan, check: Verification | None) -> None:
+    """The plan on the terminal: the same rows and words as the report (photodose.views)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.views.rows import (
+        nerve_dose_rows,
+        number,
+        protocol_rows,
+        skin_dose_rows,
+        temperature_rows,
+        verification_rows,
+    )
+    from photodose.views.wording import binding_in_words, headline, verification_summary
+
     request = plan.request
     patient = request.patient
     console.print(
@@ -220,7 +265,7 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
     console.print(_table("Protocol", protocol_rows(plan)))
     console.print(_table("Dose at the skin", skin_dose_rows(plan)))
     console.print(_table("Dose at the nerve", nerve_dose_rows(plan)))
-    console.print(_table("Temperature", temperature_rows(plan, temperature_curves(plan))))
+    console.print(_table("Temperature", temperature_rows(plan)))
     failed = [c for c in plan.checks if not c.passed]
     if failed:
         table = Table(title="Checks that fail or warn")
@@ -239,15 +284,50 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
         console.print(table)
     else:
         console.print(f"all {len(plan.checks)} safety checks passed")
+    if plan.nerve_uncertainty is not None:
+        console.print(_uncertainty_table(plan))
     if plan.evidence:
         console.print(_evidence_table(plan))
+        from photodose.planning.evidence import EVIDENCE_NOTE
+
         console.print(escape(EVIDENCE_NOTE))
     if check is not None:
         console.print(_table("Monte Carlo check", verification_rows(check)))
         console.print(escape(verification_summary(check)))
 
 
+def _uncertainty_table(plan: Plan) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.views.rows import number
+
+    u = plan.nerve_uncertainty
+    assert u is not None
+    table = Table(title=f"Nerve dose: what is not known ({u.samples} seeded samples, seed "
+                        f"{u.seed})")  # fmt: skip
+    for column in ("quantity", "value", "note"):
+        table.add_column(column)
+    table.add_row("this plan (nominal tissue)", f"{number(u.nominal_J_per_cm2)} J/cm2", "")
+    table.add_row("median over the samples", f"{number(u.median_J_per_cm2)} J/cm2", "")
+    table.add_row(f"{u.level:.0%} interval",
+                  f"{number(u.low_J_per_cm2)}-{number(u.high_J_per_cm2)} J/cm2",
+                  f"a factor {u.factor:.2g} from end to end")  # fmt: skip
+    for share in u.shares:
+        table.add_row(f"share of the spread: {share.name}", f"{share.share:.0%}",
+                      escape(share.range_text))  # fmt: skip
+    table.add_row("nerve depth", "measured" if u.depth_measured else "the site's range",
+                  "give --depth-mm to narrow it" if not u.depth_measured else "")  # fmt: skip
+    table.caption = escape(u.note)
+    return table
+
+
 def _evidence_table(plan: Plan) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.views.rows import number
+
     table = Table(title="Published protocols at this site, in the same model")
     for column in ("protocol", "result", "device", "per point", "surface J/cm2",
                    "nerve J/cm2", "verified"):  # fmt: skip
@@ -270,6 +350,9 @@ def _evidence_table(plan: Plan) -> Table:
 
 
 def _table(title: str, rows: list[Row]) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("quantity")
     table.add_column("value", justify="right")

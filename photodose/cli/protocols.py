@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from photodose.planning.protocols import (
-    PublishedProtocol,
-    list_protocols,
-    load_protocol,
-    model_setting,
-)
+if TYPE_CHECKING:  # the library is imported inside the commands: --help stays fast
+    from photodose.planning.protocols import PublishedProtocol
 
 protocols_app = typer.Typer(
     help="Published protocols (WALT dose tables, neuropathy and carpal tunnel trials).",
@@ -60,6 +53,12 @@ def protocols_command(ctx: typer.Context) -> None:
     """List the published protocols: condition, light, dose, schedule, result."""
     if ctx.invoked_subcommand is not None:
         return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.planning.protocols import list_protocols
+
     table = Table(title="Published protocols (photodose protocols show NAME for sources)")
     for column in ("name", "condition", "light", "per point", "schedule", "result", "verified"):
         table.add_column(column)
@@ -85,6 +84,12 @@ def protocols_command(ctx: typer.Context) -> None:
 @protocols_app.command("show")
 def show_protocol(name: Annotated[str, typer.Argument(help="protocol name")]) -> None:
     """One protocol: every parameter (stated or derived), result, source, verification."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.planning.protocols import load_protocol, model_setting
+
     p = load_protocol(name)
     console = Console()
     console.print(f"[bold]{escape(p.title)}[/bold]")

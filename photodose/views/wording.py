@@ -5,34 +5,43 @@ from __future__ import annotations
 
 import numpy as np
 
-from photodose.dose.depth import PenetrationDepths, axial_fluence_rate
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
-from photodose.report.tables import number
 from photodose.units import MM_PER_CM
+from photodose.views.rows import number
 
 # The claim the depth section tests (shared/domain/README.md, landscape.md).
 DEPTH_CLAIM = 'Popular descriptions say near-infrared light "penetrates 2 to 7 cm".'
 
 
 def headline(plan: Plan) -> str:
+    """The verdict in one or two sentences. The reporting band is named as the assumption
+    it is, in the headline itself: no source establishes a fluence window at a nerve."""
     window = plan.request.window
-    bounds = f"{number(window.lower_J_per_cm2)}-{number(window.upper_J_per_cm2)} J/cm²"
+    band = (f"the {number(window.lower_J_per_cm2)}-{number(window.upper_J_per_cm2)} J/cm² "
+            "reporting band (an assumption, not an established target for nerves)")  # fmt: skip
+    dose = f"{number(plan.nerve_fluence_J_per_cm2)} J/cm² at the nerve (mean over its cross-section"
+    interval = plan.nerve_uncertainty
+    if interval is not None:
+        dose += (f"; 90 % interval {number(interval.low_J_per_cm2)}-"
+                 f"{number(interval.high_J_per_cm2)} over what is unknown")  # fmt: skip
+    dose += ")"
     if plan.binding.startswith("blocked: "):
         return (
             f"Not feasible: a safety check that forbids treatment failed "
             f"({plan.binding.removeprefix('blocked: ')})."
         )
+    if plan.kind == "check":
+        limits = ("within every safety limit checked" if plan.feasible
+                  else f"a limit is passed ({plan.binding})")  # fmt: skip
+        return (f"Protocol as given: {dose}, {limits}; {plan.window_position} {band}.")
     if not plan.feasible:
         return (
-            f"Not feasible: no safe protocol puts the nerve in the {bounds} window. At best "
-            f"the nerve receives {number(plan.nerve_fluence_J_per_cm2)} J/cm²."
+            f"Not feasible: no safe setting reaches the aim "
+            f"({number(plan.aim_J_per_cm2)} J/cm²); at best {dose}, {plan.window_position} "
+            f"{band}."
         )
-    return (
-        f"Feasible: the nerve receives {number(plan.nerve_fluence_J_per_cm2)} J/cm² (mean over "
-        f"its cross-section), {plan.window_position} the {bounds} window, within every "
-        "safety limit checked."
-    )
+    return f"Within every safety limit checked: {dose}, {plan.window_position} {band}."
 
 
 def binding_in_words(plan: Plan) -> str:
@@ -67,15 +76,21 @@ def binding_in_words(plan: Plan) -> str:
     return ""
 
 
-def depth_claim_sentences(plan: Plan, depths: PenetrationDepths) -> list[str]:
+def _depth_at(plan: Plan, level: float) -> float | None:
+    for item in plan.penetration:
+        if np.isclose(item.level, level):
+            return item.depth_mm
+    raise KeyError(f"level {level} is not among the plan's penetration depths")
+
+
+def depth_claim_sentences(plan: Plan) -> list[str]:
     """The popular '2-7 cm' claim set against this plan's own depths (on the beam axis,
     against the incident irradiance, docs/dose.md)."""
-    axial = axial_fluence_rate(plan.details.light)
-    z = axial["z_mm"].values
-    percent = 100.0 * axial.values / depths.incident_irradiance_per_mm2
-    deepest = depths.deepest_depth_mm
-    one = depths.depth_mm(0.01)
-    tenth = depths.depth_mm(0.001)
+    z = np.asarray(plan.axial.depth_mm)
+    percent = np.asarray(plan.axial.percent_of_incident)
+    deepest = plan.axial.deepest_depth_mm
+    one = _depth_at(plan, 0.01)
+    tenth = _depth_at(plan, 0.001)
     sentences = [DEPTH_CLAIM]
     here = "Here, on the beam axis of this device at this site, the fluence"
     if one is not None:
