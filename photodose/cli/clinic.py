@@ -1,5 +1,7 @@
 """`photodose clinic ...`, `photodose course ID`, `photodose outcomes`: clinic records.
 
+The library (SQLAlchemy included) is imported inside the commands, so `--help` stays fast.
+
 Presentation only: every rule lives in photodose.clinic; this parses and prints.
 """
 
@@ -16,11 +18,6 @@ from rich.table import Table
 
 from photodose.cli.clinic_options import ActorOption, DbOption, open_clinic
 from photodose.cli.score import answers_of, read_json
-from photodose.clinic import deidentify
-from photodose.clinic.exchange import export_document, import_document
-from photodose.clinic.outcomes import clinic_summary, course_outcome
-from photodose.clinic.pooled_csv import pooled_csv
-from photodose.clinic.records import AdverseEventIn, ClinicianIn, CourseIn, PatientIn, SessionIn
 from photodose.errors import BadInputError
 
 clinic_app = typer.Typer(
@@ -68,6 +65,8 @@ def add_clinician(
     actor: ActorOption = None,
 ) -> None:
     """Add a clinician (who delivers sessions and assesses patients)."""
+    from photodose.clinic.records import ClinicianIn
+
     open_clinic(db, actor).add_clinician(ClinicianIn(code=code, display_name=name, role=role))  # type: ignore[arg-type]
     typer.echo(f"clinician {code} added")
 
@@ -85,6 +84,8 @@ def add_patient(
     actor: ActorOption = None,
 ) -> None:
     """Enrol a patient (pseudonymous: no names, no dates of birth)."""
+    from photodose.clinic.records import PatientIn
+
     patient = PatientIn(
         pseudonym=pseudonym,
         birth_year=birth_year,
@@ -177,6 +178,7 @@ def start_course(
     actor: ActorOption = None,
 ) -> None:
     """Start a course of treatment; prints its id."""
+    from photodose.clinic.records import CourseIn
     from photodose.planning import Plan
 
     clinic = open_clinic(db, actor)
@@ -226,6 +228,7 @@ def session_command(
     actor: ActorOption = None,
 ) -> None:
     """Record a delivered session; the nerve dose is computed from what was delivered."""
+    from photodose.clinic.records import SessionIn
     from photodose.clinic.sessions import planned_session, record_delivered
 
     clinic = open_clinic(db, actor)
@@ -304,6 +307,8 @@ def adverse_event_command(
     actor: ActorOption = None,
 ) -> None:
     """Record an adverse event."""
+    from photodose.clinic.records import AdverseEventIn
+
     event = AdverseEventIn(
         onset_on=_date(onset, "--onset"),
         description=description,
@@ -346,6 +351,8 @@ def export_command(
     db: DbOption = None,
 ) -> None:
     """Export the clinic, or some patients, as JSON (import reads it back)."""
+    from photodose.clinic.exchange import export_document
+
     document = export_document(open_clinic(db), patient or None)
     out.write_text(json.dumps(document, indent=1, sort_keys=True), encoding="utf-8")
     typer.echo(f"{len(document['patients'])} patient(s) written to {out}")
@@ -358,6 +365,8 @@ def import_command(
     actor: ActorOption = None,
 ) -> None:
     """Import an exported document (all or nothing)."""
+    from photodose.clinic.exchange import import_document
+
     document = read_json(source)
     if not isinstance(document, dict):
         raise BadInputError("import document", type(document).__name__, "must be an object")
@@ -375,7 +384,10 @@ def export_pooled(
     db: DbOption = None,
 ) -> None:
     """De-identified export for pooled analysis: CSV rows or a FHIR R4 (R4B) Bundle."""
+    from photodose.clinic import deidentify
+    from photodose.clinic.exchange import export_document
     from photodose.clinic.fhir import fhir_bundle
+    from photodose.clinic.pooled_csv import pooled_csv
 
     patients = export_document(open_clinic(db))["patients"]
     chosen = salt or deidentify.new_salt()
@@ -404,6 +416,8 @@ def course_command(
     db: DbOption = None,
 ) -> None:
     """A patient's course: doses, scores, change from baseline, and a suggestion."""
+    from photodose.clinic.exchange import export_document
+    from photodose.clinic.outcomes import course_outcome
     from photodose.report.course_report import write_course_report
 
     patients = export_document(open_clinic(db), [pseudonym])["patients"]
@@ -450,6 +464,9 @@ def outcomes_command(
     as_json: Annotated[bool, typer.Option("--json")] = False, db: DbOption = None
 ) -> None:
     """Clinic summary: pain responders by cumulative nerve-dose band and by site (observational)."""
+    from photodose.clinic.exchange import export_document
+    from photodose.clinic.outcomes import clinic_summary
+
     summary = clinic_summary(export_document(open_clinic(db))["patients"])
     if as_json:
         _print(summary)

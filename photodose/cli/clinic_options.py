@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import getpass
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
-from photodose.clinic.database import make_engine
-from photodose.clinic.repository import Clinic
 from photodose.errors import BadInputError
+
+if TYPE_CHECKING:  # SQLAlchemy loads when a command runs, not for --help
+    from sqlalchemy import Engine
+
+    from photodose.clinic.repository import Clinic
 
 ACTOR_ENV = "PHOTODOSE_ACTOR"
 
@@ -34,10 +35,16 @@ ActorOption = Annotated[
 
 
 def open_engine(db: str | None) -> Engine:
+    from photodose.clinic.database import make_engine
+
     return make_engine(db)
 
 
 def open_clinic(db: str | None, actor: str | None = None) -> Clinic:
+    from sqlalchemy.exc import OperationalError
+
+    from photodose.clinic.repository import Clinic
+
     who = actor or os.environ.get(ACTOR_ENV) or getpass.getuser()
     try:
         return Clinic.open(db, actor=who)

@@ -7,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from photodose.cli.clinic_options import DbOption, open_engine
-from photodose.clinic.database import current_revision, head_revision, upgrade
-from photodose.clinic.repository import Clinic
+from photodose.cli.clinic_options import DbOption, open_clinic, open_engine
 from photodose.settings import database_url
 
 db_app = typer.Typer(help="Create, migrate and verify the clinic database.", no_args_is_help=True)
@@ -25,6 +23,8 @@ def upgrade_command(
     revision: Annotated[str, typer.Option(help="target revision (default: the newest)")] = "head",
 ) -> None:
     """Create the database, or bring an older one to the newest schema in place."""
+    from photodose.clinic.database import current_revision, upgrade
+
     engine = open_engine(db)
     before = current_revision(engine)
     reached = upgrade(engine, revision)
@@ -34,6 +34,8 @@ def upgrade_command(
 @db_app.command("status")
 def status_command(db: DbOption = None) -> None:
     """The database URL and its schema revision."""
+    from photodose.clinic.database import current_revision, head_revision
+
     engine = open_engine(db)
     typer.echo(
         json.dumps(
@@ -50,7 +52,7 @@ def status_command(db: DbOption = None) -> None:
 def verify_command(db: DbOption = None) -> None:
     """Check the audit chain, the database's integrity and that no session is half-written.
     Exit status 1 when anything is wrong."""
-    report = Clinic.open(db).verify()
+    report = open_clinic(db).verify()
     typer.echo(json.dumps(report, indent=2))
     if not report["ok"]:
         raise typer.Exit(1)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from photodose.errors import BadInputError
-from photodose.planning import PlanRequest, check_request
+
+if TYPE_CHECKING:  # the planner (numba, scipy, xarray) loads only when a dose is computed
+    from photodose.planning import PlanRequest
 
 NERVE_DOSE = "nerve_fluence_J_per_cm2"
 
@@ -96,6 +98,8 @@ def delivered_dose(
 
 @lru_cache(maxsize=256)
 def _checked(request_json: str, power_W: float, time_s: float, spots: int) -> DeliveredDose:
+    from photodose.planning import PlanRequest, check_request
+
     request = PlanRequest.model_validate_json(request_json)
     plan = check_request(request, power_W=power_W, time_s=time_s, spots=spots)
     quantities = {
