@@ -15,6 +15,7 @@ BENCHMARKS = (
     ("transport_speed.py", "--quick"),
     ("planner_speed.py",),
     ("cli_startup.py",),
+    ("clinic_speed.py",),
 )
 
 

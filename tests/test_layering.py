@@ -16,7 +16,7 @@ PACKAGE = Path(photodose.__file__).parent
 # Bottom to top, as drawn in the architecture document. Packages in one layer may use
 # each other (no circles); a layer never uses one above it.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"specs", "units", "errors", "_version"}),
+    frozenset({"specs", "units", "errors", "_version", "settings"}),
     frozenset({"optics", "tissue", "devices", "io"}),
     frozenset({"transport"}),
     frozenset({"dose", "thermal", "safety"}),

@@ -22,8 +22,21 @@ from pydantic import ValidationError
 from photodose._version import __version__
 from photodose.errors import PhotodoseError
 
-_COMMAND_MODULES = ("plan", "check", "protocols", "report", "sites", "optics", "simulate", "plot",
-                    "schema", "mcml")
+_COMMAND_MODULES = (
+    "plan",
+    "check",
+    "protocols",
+    "report",
+    "sites",
+    "optics",
+    "simulate",
+    "plot",
+    "schema",
+    "mcml",
+    "clinic",
+    "score",
+    "db",
+)
 EXIT_BAD_INPUT = 2
 
 app = typer.Typer(

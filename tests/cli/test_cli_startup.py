@@ -12,7 +12,8 @@ import pytest
 import photodose
 
 HEAVY = ("numba", "scipy", "xarray", "matplotlib")
-COMMANDS = ("plan", "report", "sites", "devices", "optics", "simulate", "mcml", "mcml-read")
+COMMANDS = ("plan", "report", "sites", "devices", "optics", "simulate", "mcml", "mcml-read",
+            "clinic", "course", "outcomes", "score", "db")
 
 PROBE = """
 import sys
