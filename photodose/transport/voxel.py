@@ -80,6 +80,9 @@ class VoxelTallies:
             "tt_xy": self.tt_xy,
             "energy": self.energy,
             "absorbed_by_label": absorbed_by_label[1:],
+            "fluence_by_label": np.bincount(
+                self.labels.ravel(), weights=cw.ravel(), minlength=self.mua_by_label.shape[0]
+            )[1:],
         }
         if self.fluence.shape[0] > 1:
             out["fluence_t"] = self.fluence
@@ -242,6 +245,9 @@ def finish(
     tt, tt_se = both("tt_xy", 1.0 / h**2)
     energy, energy_se = both("energy")
     by_label, by_label_se = both("absorbed_by_label")
+    voxels_by_label = np.bincount(prepared.labels.ravel(), minlength=len(volume.media) + 1)[1:]
+    per_voxel = 1.0 / (voxel_mm3 * np.maximum(voxels_by_label, 1))
+    mean_by_label, mean_by_label_se = both("fluence_by_label", per_voxel)
     xyz = ("x_mm", "y_mm", "z_mm")
     fraction = {"units": "1", "long_name": "fraction of source power"}
     data: dict[str, tuple] = {
@@ -269,6 +275,11 @@ def finish(
         "transmittance_se": ((), energy_se[kernel.FACE_Z_MAX], fraction),
         "absorbed_fraction_by_medium": (("medium",), by_label, fraction),
         "absorbed_fraction_by_medium_se": (("medium",), by_label_se, fraction),
+        "mean_fluence_rate_by_medium_per_mm2": (("medium",), mean_by_label, {
+            "units": "W mm-2 W-1", "long_name": "fluence rate averaged over the medium's voxels"}),
+        "mean_fluence_rate_by_medium_per_mm2_se": (("medium",), mean_by_label_se,
+                                                   {"units": "W mm-2 W-1"}),
+        "voxels_by_medium": (("medium",), voxels_by_label),
     }
     for name, slot in _FATES.items():
         data[name] = ((), energy[slot], fraction)

@@ -285,6 +285,11 @@ def run_photons(
         t_ns = 0.0
         optical_left = 0.0  # scattering optical depth still to travel
         steps = 0
+        # distances to the next face along each axis, kept up to date step by step and
+        # recomputed only when the direction changes (Amanatides & Woo 1987, Eurographics)
+        new_direction = True
+        dx = dy = dz = 0.0
+        cross_x = cross_y = cross_z = _INF
         while True:
             steps += 1
             if steps > MAX_STEPS:
@@ -296,9 +301,18 @@ def run_photons(
             mu_s = mus[label]
             mu_a = mua[label]
             n_here = n_index[label]
-            dx = _face_distance(x, ux, ix, h)
-            dy = _face_distance(y, uy, iy, h)
-            dz = _face_distance(z, uz, iz, h)
+            if new_direction:
+                cross_x = h / abs(ux) if ux != 0.0 else _INF
+                cross_y = h / abs(uy) if uy != 0.0 else _INF
+                cross_z = h / abs(uz) if uz != 0.0 else _INF
+                # the fraction of a voxel still ahead along each axis, times its crossing
+                dx = cross_x * (((ix + 1) * h - x if ux > 0.0 else x - ix * h) / h)
+                dy = cross_y * (((iy + 1) * h - y if uy > 0.0 else y - iy * h) / h)
+                dz = cross_z * (((iz + 1) * h - z if uz > 0.0 else z - iz * h) / h)
+                dx = max(dx, 0.0) if ux != 0.0 else _INF
+                dy = max(dy, 0.0) if uy != 0.0 else _INF
+                dz = max(dz, 0.0) if uz != 0.0 else _INF
+                new_direction = False
             if dx <= dy and dx <= dz:
                 d_face = dx
                 axis = 0
@@ -339,6 +353,9 @@ def run_photons(
             x += step * ux
             y += step * uy
             z += step * uz
+            dx -= step
+            dy -= step
+            dz -= step
             if mu_s > 0.0:
                 optical_left -= step * mu_s
             if time_up:
@@ -346,6 +363,7 @@ def run_photons(
                 break
             if not crossing:
                 ux, uy, uz = spin(ux, uy, uz, g[label], state)
+                new_direction = True
                 scatterings += 1
                 optical_left = 0.0
                 w = roulette(w, weight_threshold, survival_chance, state)
@@ -360,14 +378,17 @@ def run_photons(
                 jx += 1 if ux > 0.0 else -1
                 x = jx * h if ux > 0.0 else ix * h
                 outside = jx < 0 or jx >= nx
+                dx = cross_x
             elif axis == 1:
                 jy += 1 if uy > 0.0 else -1
                 y = jy * h if uy > 0.0 else iy * h
                 outside = jy < 0 or jy >= ny
+                dy = cross_y
             else:
                 jz += 1 if uz > 0.0 else -1
                 z = jz * h if uz > 0.0 else iz * h
                 outside = jz < 0 or jz >= nz
+                dz = cross_z
             next_label = 0 if outside else labels[jx, jy, jz]
             if next_label == label:
                 ix = jx
@@ -378,6 +399,7 @@ def run_photons(
             if reflect and n_next != n_here:
                 cos_i = abs(ux) if axis == 0 else (abs(uy) if axis == 1 else abs(uz))
                 r, cos_t = fresnel(n_here, n_next, cos_i)
+                new_direction = True
                 if uniform(state) <= r:
                     if axis == 0:
                         ux = -ux
