@@ -77,7 +77,7 @@ def compare_case(binary: str, case: Path, photons: int, workers: int) -> dict[st
     # 2. the depth profile, integrated over x and y (errors from photodose's batches)
     depth = dataset.fluence_rate_z_per_mm.values
     depth_se = dataset.fluence_rate_z_per_mm_se.values
-    depth_theirs = theirs.sum(axis=(0, 1)) * h
+    depth_theirs = theirs.sum(axis=(0, 1)) * h**2
     sampled = depth_se > 0
     z_depth = (depth - depth_theirs)[sampled] / (np.sqrt(2.0) * depth_se[sampled])
     # 3. the mean fluence in each medium

@@ -99,18 +99,14 @@ def mcx_to_simulation(document: dict[str, Any], folder: Path = Path(".")) -> Vox
     seed = int(session.get("RNGSeed", MCX_DEFAULT_SEED))
     if seed < 0:
         raise BadInputError("Session.RNGSeed", seed, "a seed >= 0 (photodose runs are seeded)")
+    # MCX always stops photons at T1; its default window is 0 to 5 ns (cfg->tend = 5e-9)
     forward = document.get("Forward", {})
-    gates = None
-    if "T1" in forward:
-        start, end = float(forward.get("T0", 0.0)), float(forward["T1"])
-        width = float(forward.get("Dt", end - start))
-        gates = TimeGates(start_s=start, end_s=end, width_s=width)
+    start, end = float(forward.get("T0", 0.0)), float(forward.get("T1", 5e-9))
+    gates = TimeGates(start_s=start, end_s=end, width_s=float(forward.get("Dt", end - start)))
     min_energy = float(session.get("MinEnergy", 0.0))
     roulette = None
     if min_energy > 0:
         roulette = Roulette(weight_threshold=min_energy, survival_chance=0.1)
-    if roulette is None and gates is None:
-        gates = TimeGates(end_s=5e-9, width_s=5e-9)  # MCX's default window (cfg->tend = 5 ns)
     return VoxelSimulation(
         volume=volume, source=source, photons=photons, seed=seed,
         reflect=bool(session.get("DoMismatch", True)),
