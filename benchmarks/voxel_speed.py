@@ -14,7 +14,8 @@ JSON with the same photon count, one after the other in this run:
 - the absorbed fraction, which MCX-CL prints;
 - photons/s: photodose's wall time (the compiled kernel loaded before the clock starts)
   against MCX-CL's own kernel speed (photon/ms, which leaves out its OpenCL build) and its
-  wall time.
+  wall time; and photons per CPU-second (process CPU time; MCX-CL's includes its ~0.6 s
+  OpenCL build), which depends less on what else the shared machine runs.
 Then the slab: scattering events per second of the voxel and layered engines on one slab.
 The machine is shared: run niced, and read the figures as ratios taken in the same run.
 """
@@ -25,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import tempfile
 import time
@@ -47,20 +49,26 @@ CASES = ("cube60", "cube60b", "skinvessel")
 def run_mcxcl(binary: str, case: Path, photons: int, folder: Path) -> dict[str, object]:
     command = [binary, "-f", str(case.resolve()), "-n", str(photons), "-s", case.stem,
                "-F", "jnii", "-d", "0"]  # fmt: skip
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     log = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
     speed = float(re.search(r"simulation speed:\s*([0-9.]+)\s*photon/ms", log).group(1))
     absorbed = float(re.search(r"absorbed:\s*([0-9.]+)%", log).group(1)) / 100.0
     field, _ = read_jnifti(folder / f"{case.stem}.jnii")
-    return {"wall_s": wall, "photons_per_s": speed * 1e3, "absorbed": absorbed, "field": field}
+    return {"wall_s": wall, "cpu_s": cpu, "photons_per_s": speed * 1e3, "absorbed": absorbed,
+            "field": field}  # fmt: skip
 
 
 def compare_case(binary: str, case: Path, photons: int, workers: int) -> dict[str, object]:
     simulation = read_mcx_json(case)
-    simulation = simulation.model_copy(update={"photons": photons})
+    simulation = simulation.updated(photons=photons)
+    cpu_started = time.process_time()
     dataset, stats = simulate_voxel_with_stats(simulation, workers=workers)
+    cpu = time.process_time() - cpu_started
     with tempfile.TemporaryDirectory() as folder:
         mcx = run_mcxcl(binary, case, photons, Path(folder))
     gate_s = simulation.time_gates.width_s
@@ -106,6 +114,9 @@ def compare_case(binary: str, case: Path, photons: int, workers: int) -> dict[st
         "mcxcl_kernel_photons_per_s": float(mcx["photons_per_s"]),
         "mcxcl_wall_photons_per_s": photons / float(mcx["wall_s"]),
         "speed_ratio_vs_kernel": stats.photons_per_s / float(mcx["photons_per_s"]),
+        "photodose_photons_per_cpu_s": photons / cpu,
+        "mcxcl_photons_per_cpu_s": photons / float(mcx["cpu_s"]),
+        "cpu_speed_ratio": (photons / cpu) / (photons / float(mcx["cpu_s"])),
     }
 
 
@@ -113,16 +124,24 @@ def slab_events(photons: int, workers: int) -> dict[str, float]:
     """Scattering events per second on one slab, voxel vs layered, same optics."""
     tissue = OpticalProperties(mua_per_mm=0.01, mus_per_mm=10.0, g=0.9, n=1.4)
     stack = TissueStack(layers=(Layer(name="slab", thickness_mm=10.0, tissue=tissue),))
+    started = time.process_time()
     _, layered = simulate_with_stats(Simulation(stack=stack, photons=photons), workers=workers)
+    layered_cpu = time.process_time() - started
     volume = Volume.from_stack(stack, voxel_mm=0.5, width_mm=40.0)
     voxel_sim = VoxelSimulation(volume=volume, photons=photons,
                                 source=VoxelSource(position_mm=(20.0, 20.0, 0.0)))  # fmt: skip
+    started = time.process_time()
     _, voxel = simulate_voxel_with_stats(voxel_sim, workers=workers)
+    voxel_cpu = time.process_time() - started
     return {
         "photons": photons,
         "layered_events_per_s": layered.scatterings_per_s,
         "voxel_events_per_s": voxel.scatterings_per_s,
         "layered_over_voxel": layered.scatterings_per_s / voxel.scatterings_per_s,
+        "layered_events_per_cpu_s": layered.scatterings / layered_cpu,
+        "voxel_events_per_cpu_s": voxel.scatterings / voxel_cpu,
+        "layered_over_voxel_cpu": (layered.scatterings / layered_cpu)
+        / (voxel.scatterings / voxel_cpu),
     }
 
 
@@ -155,13 +174,17 @@ def main() -> None:
             f"photons/s photodose {row['photodose_photons_per_s']:,.0f}, MCX-CL kernel "
             f"{row['mcxcl_kernel_photons_per_s']:,.0f} "
             f"(wall {row['mcxcl_wall_photons_per_s']:,.0f}): "
-            f"ratio {row['speed_ratio_vs_kernel']:.2f}"
+            f"ratio {row['speed_ratio_vs_kernel']:.2f}; per CPU-second photodose "
+            f"{row['photodose_photons_per_cpu_s']:,.0f}, "
+            f"MCX-CL {row['mcxcl_photons_per_cpu_s']:,.0f}: "
+            f"ratio {row['cpu_speed_ratio']:.2f}"
         )
     slab = slab_events(args.slab_photons, args.workers)
     figures["slab"] = slab
     print(
         f"slab: scattering events/s layered {slab['layered_events_per_s']:,.0f}, voxel "
-        f"{slab['voxel_events_per_s']:,.0f}: layered/voxel {slab['layered_over_voxel']:.2f}"
+        f"{slab['voxel_events_per_s']:,.0f}: layered/voxel {slab['layered_over_voxel']:.2f}; "
+        f"per CPU-second layered/voxel {slab['layered_over_voxel_cpu']:.2f}"
     )
     figures["load_average_at_end"] = os.getloadavg()
     if args.json:

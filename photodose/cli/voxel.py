@@ -37,7 +37,7 @@ def voxel_command(
     simulation, kind = load_voxel_spec(spec)
     update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
     if update:
-        simulation = type(simulation).model_validate(simulation.model_dump() | update)
+        simulation = simulation.updated(update)
     with photon_progress(escape(f"voxel {spec.name}"), simulation.photons, not quiet) as tick:
         dataset, stats = simulate_voxel_with_stats(simulation, workers=workers, progress=tick)
     console = Console()

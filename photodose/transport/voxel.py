@@ -26,6 +26,7 @@ import numpy as np
 import xarray as xr
 
 import photodose
+from photodose.specs import result as schema
 from photodose.specs.voxel_simulation import VoxelSimulation
 from photodose.transport import voxel_kernel as kernel
 from photodose.transport.batches import batch_bounds, run_ordered
@@ -253,20 +254,20 @@ def finish(
     data: dict[str, tuple] = {
         "labels": (xyz, prepared.labels, {"long_name": "medium label (0 = outside)"}),
         "fluence_rate_per_mm2": (xyz, fluence, {
-            "units": "W mm-2 W-1", "long_name": "CW fluence rate per watt of source power"}),
-        "fluence_rate_per_mm2_se": (xyz, fluence_se, {"units": "W mm-2 W-1"}),
+            "units": "mm-2", "long_name": "CW fluence rate per watt of source power"}),
+        "fluence_rate_per_mm2_se": (xyz, fluence_se, {"units": "mm-2"}),
         "absorbed_per_mm3": (xyz, fluence * mua_voxel, {
-            "units": "W mm-3 W-1", "long_name": "absorbed power density per watt"}),
-        "absorbed_per_mm3_se": (xyz, fluence_se * mua_voxel, {"units": "W mm-3 W-1"}),
+            "units": "mm-3", "long_name": "absorbed power density per watt"}),
+        "absorbed_per_mm3_se": (xyz, fluence_se * mua_voxel, {"units": "mm-3"}),
         "fluence_rate_z_per_mm": (("z_mm",), plane, {
-            "units": "W mm-1 W-1", "long_name": "fluence rate integrated over x and y"}),
-        "fluence_rate_z_per_mm_se": (("z_mm",), plane_se, {"units": "W mm-1 W-1"}),
+            "units": "mm-1", "long_name": "fluence rate integrated over x and y"}),
+        "fluence_rate_z_per_mm_se": (("z_mm",), plane_se, {"units": "mm-1"}),
         "rd_xy_per_mm2": (("x_mm", "y_mm"), rd, {
-            "units": "W mm-2 W-1", "long_name": "diffuse reflectance leaving the z = 0 face"}),
-        "rd_xy_per_mm2_se": (("x_mm", "y_mm"), rd_se, {"units": "W mm-2 W-1"}),
+            "units": "mm-2", "long_name": "diffuse reflectance leaving the z = 0 face"}),
+        "rd_xy_per_mm2_se": (("x_mm", "y_mm"), rd_se, {"units": "mm-2"}),
         "tt_xy_per_mm2": (("x_mm", "y_mm"), tt, {
-            "units": "W mm-2 W-1", "long_name": "transmittance leaving the z = max face"}),
-        "tt_xy_per_mm2_se": (("x_mm", "y_mm"), tt_se, {"units": "W mm-2 W-1"}),
+            "units": "mm-2", "long_name": "transmittance leaving the z = max face"}),
+        "tt_xy_per_mm2_se": (("x_mm", "y_mm"), tt_se, {"units": "mm-2"}),
         "exit_by_face": (("face",), energy[:6], fraction),
         "exit_by_face_se": (("face",), energy_se[:6], fraction),
         "diffuse_reflectance": ((), energy[kernel.FACE_Z_MIN], fraction),
@@ -276,9 +277,9 @@ def finish(
         "absorbed_fraction_by_medium": (("medium",), by_label, fraction),
         "absorbed_fraction_by_medium_se": (("medium",), by_label_se, fraction),
         "mean_fluence_rate_by_medium_per_mm2": (("medium",), mean_by_label, {
-            "units": "W mm-2 W-1", "long_name": "fluence rate averaged over the medium's voxels"}),
+            "units": "mm-2", "long_name": "fluence rate averaged over the medium's voxels"}),
         "mean_fluence_rate_by_medium_per_mm2_se": (("medium",), mean_by_label_se,
-                                                   {"units": "W mm-2 W-1"}),
+                                                   {"units": "mm-2"}),
         "voxels_by_medium": (("medium",), voxels_by_label),
     }
     for name, slot in _FATES.items():
@@ -303,10 +304,13 @@ def finish(
             f_t, f_t_se = fluence[None] / width, fluence_se[None] / width
         dims = ("time_s", *xyz)
         data["fluence_rate_t_per_mm2_s"] = (dims, f_t, {
-            "units": "W mm-2 J-1", "long_name": "fluence rate per time gate per joule launched "
+            "units": "mm-2 s-1", "long_name": "fluence rate per time gate per joule launched "
             "(MCX's normalised output)"})  # fmt: skip
-        data["fluence_rate_t_per_mm2_s_se"] = (dims, f_t_se, {"units": "W mm-2 J-1"})
+        data["fluence_rate_t_per_mm2_s_se"] = (dims, f_t_se, {"units": "mm-2 s-1"})
     dataset = xr.Dataset(data, coords=coords)
+    # the names shared with layered results carry the shared schema's attributes
+    for name in [*dataset.data_vars, *dataset.coords]:
+        dataset[name].attrs.update(schema.schema_attrs(str(name)))
     dataset.attrs.update(
         normalisation="per watt of source power (launched, before specular reflection); "
         "multiply by the device's power in W",

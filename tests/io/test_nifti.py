@@ -55,9 +55,10 @@ def test_jnifti_array_orders_follow_the_jdata_specification(tmp_path: Path) -> N
         np.testing.assert_array_equal(array[:, :, 0], expected)
         assert voxel == 2.0
     raw = np.arange(6, dtype="<f4").tobytes()
+    packed = base64.b64encode(zlib.compress(raw)).decode()
     document = {"NIFTIData": {"_ArrayType_": "single", "_ArraySize_": [6, 1, 1],
                               "_ArrayZipType_": "zlib", "_ArrayZipSize_": 6,
-                              "_ArrayZipData_": base64.b64encode(zlib.compress(raw)).decode()}}  # fmt: skip
+                              "_ArrayZipData_": packed}}  # fmt: skip
     (tmp_path / "z.jnii").write_text(json.dumps(document))
     np.testing.assert_array_equal(read_jnifti(tmp_path / "z.jnii")[0][:, 0, 0], np.arange(6))
 
