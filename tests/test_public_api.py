@@ -20,6 +20,9 @@ PUBLIC = {
     "optical_properties", "optical_spectrum", "tissue_preset",
     # transport and dose
     "simulate", "diffuse", "dose_at_nerve", "DoseWindow",
+    # 3-D voxel transport and MCX inputs
+    "Volume", "Medium", "Slab", "Box", "Sphere", "Cylinder", "VoxelSource", "Emitter",
+    "TimeGates", "VoxelSimulation", "simulate_voxel", "structure_dose", "read_mcx_json",
     # planning: what a user builds, gets back and checks
     "PlanRequest", "ScreeningInput", "Plan", "plan", "Verification", "verify_plan",
     # errors

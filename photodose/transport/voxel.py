@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 
-import photodose
+from photodose._version import __version__
 from photodose.specs import result as schema
 from photodose.specs.voxel_simulation import VoxelSimulation
 from photodose.transport import voxel_kernel as kernel
@@ -323,7 +323,7 @@ def finish(
         voxel_mm=h,
         media_names=json.dumps([m.name for m in volume.media]),
         simulation=simulation.to_json(),
-        photodose_version=photodose.__version__,
+        photodose_version=__version__,
     )
     if simulation.wavelength_nm is not None:
         dataset.attrs["wavelength_nm"] = simulation.wavelength_nm
