@@ -7,14 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from photodose.cli.progress import photon_progress
-from photodose.dose.structure import structure_dose
-from photodose.io.voxel_output import load_voxel_spec, write_voxel_output
-from photodose.transport.voxel import FACES, simulate_voxel_with_stats
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +26,15 @@ def voxel_command(
 ) -> None:
     """Run photon transport in a labelled voxel volume; print where the light went and
     the fluence in each medium; save the result."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.cli.progress import photon_progress
+    from photodose.dose.structure import structure_dose
+    from photodose.io.voxel_output import load_voxel_spec, write_voxel_output
+    from photodose.transport.voxel import FACES, simulate_voxel_with_stats
+
     simulation, kind = load_voxel_spec(spec)
     update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
     if update:
