@@ -175,9 +175,9 @@ def _volume(
                                      radius_mm=float(body["R"]) * h))  # fmt: skip
             elif name == "Box":
                 low = np.array(_vector(body["O"], field + ".O")) - origin
-                size = np.array(_vector(body["Size"], field + ".Size"))
+                extent = np.array(_vector(body["Size"], field + ".Size"))
                 shapes.append(Box(label=int(body.get("Tag", 0)), min_mm=tuple(low * h),
-                                  max_mm=tuple((low + size) * h)))  # fmt: skip
+                                  max_mm=tuple((low + extent) * h)))  # fmt: skip
             elif name == "Cylinder":
                 c0 = (np.array(_vector(body["C0"], field + ".C0")) - origin) * h
                 c1 = (np.array(_vector(body["C1"], field + ".C1")) - origin) * h

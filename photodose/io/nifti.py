@@ -22,6 +22,7 @@ import json
 import struct
 import zlib
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -88,7 +89,7 @@ def read_nifti(path: str | Path) -> tuple[np.ndarray, float]:
         raw = gzip.decompress(raw)
     if len(raw) < 352:
         raise InputFileError(path, "not a NIfTI-1 file (shorter than its header)")
-    order = "<" if struct.unpack_from("<i", raw, 0)[0] == 348 else ">"
+    order: Literal["<", ">"] = "<" if struct.unpack_from("<i", raw, 0)[0] == 348 else ">"
     if struct.unpack_from(order + "i", raw, 0)[0] != 348 or raw[344:347] not in (b"n+1", b"ni1"):
         raise InputFileError(path, "not a single-file NIfTI-1 image (no 'n+1' magic)")
     ndim, *dims = struct.unpack_from(order + "8h", raw, 40)
@@ -158,7 +159,8 @@ def read_jnifti(path: str | Path) -> tuple[np.ndarray, float]:
         shape = tuple(int(d) for d in data["_ArraySize_"])
     except (ValueError, KeyError, TypeError) as error:
         raise InputFileError(path, f"not a JNIfTI file ({error})") from error
-    order = "F" if str(data.get("_ArrayOrder_", "r")).lower() in ("c", "col", "column") else "C"
+    column_major = str(data.get("_ArrayOrder_", "r")).lower() in ("c", "col", "column")
+    order: Literal["C", "F"] = "F" if column_major else "C"
     if "_ArrayZipData_" in data:
         if data.get("_ArrayZipType_", "zlib") not in ("zlib", "gzip"):
             raise InputFileError(path, f"compression {data['_ArrayZipType_']!r} is not supported")

@@ -49,7 +49,7 @@ def rasterise(volume: Volume) -> np.ndarray:
         if isinstance(shape, Slab):
             c = centres[_AXES[shape.axis]]
             hit1 = (c >= shape.start_mm / h) & (c < shape.end_mm / h)
-            index = [None, None, None]
+            index: list[slice | None] = [None, None, None]
             index[_AXES[shape.axis]] = slice(None)
             mask = np.broadcast_to(hit1[tuple(index)], volume.dims)
         elif isinstance(shape, Box):
