@@ -16,10 +16,14 @@ from photodose._version import __version__
 _SOURCES = {
     "BadInputError": "photodose.errors",
     "Beam": "photodose.specs",
+    "Box": "photodose.specs.volume",
+    "Cylinder": "photodose.specs.volume",
     "Device": "photodose.devices.device",
     "DoseWindow": "photodose.dose.window",
+    "Emitter": "photodose.specs.voxel_simulation",
     "Grid": "photodose.specs",
     "Layer": "photodose.specs",
+    "Medium": "photodose.specs.volume",
     "ModelRangeError": "photodose.errors",
     "OpticalProperties": "photodose.specs",
     "Patient": "photodose.tissue.patient",
@@ -30,9 +34,15 @@ _SOURCES = {
     "ScreeningInput": "photodose.safety.contraindications",
     "Simulation": "photodose.specs",
     "Site": "photodose.tissue.site",
+    "Slab": "photodose.specs.volume",
+    "Sphere": "photodose.specs.volume",
+    "TimeGates": "photodose.specs.voxel_simulation",
     "TissueStack": "photodose.specs",
     "Verification": "photodose.planning",
     "check": "photodose.planning.check",
+    "Volume": "photodose.specs.volume",
+    "VoxelSimulation": "photodose.specs.voxel_simulation",
+    "VoxelSource": "photodose.specs.voxel_simulation",
     "diffuse": "photodose.transport",
     "dose_at_nerve": "photodose.dose.nerve_dose",
     "fluence_at_depth": "photodose.dose.depth_fluence",
@@ -44,7 +54,10 @@ _SOURCES = {
     "optical_spectrum": "photodose.optics",
     "plan": "photodose.planning.plan",
     "plot_result": "photodose.report.result_plot",
+    "read_mcx_json": "photodose.io.mcx_json",
     "simulate": "photodose.transport",
+    "simulate_voxel": "photodose.transport.voxel",
+    "structure_dose": "photodose.dose.structure",
     "tissue_preset": "photodose.optics",
     "verify_plan": "photodose.planning",
 }
@@ -52,10 +65,14 @@ _SOURCES = {
 __all__ = [
     "BadInputError",
     "Beam",
+    "Box",
+    "Cylinder",
     "Device",
     "DoseWindow",
+    "Emitter",
     "Grid",
     "Layer",
+    "Medium",
     "ModelRangeError",
     "OpticalProperties",
     "Patient",
@@ -66,8 +83,14 @@ __all__ = [
     "ScreeningInput",
     "Simulation",
     "Site",
+    "Slab",
+    "Sphere",
+    "TimeGates",
     "TissueStack",
     "Verification",
+    "Volume",
+    "VoxelSimulation",
+    "VoxelSource",
     "__version__",
     "check",
     "diffuse",
@@ -81,7 +104,10 @@ __all__ = [
     "optical_spectrum",
     "plan",
     "plot_result",
+    "read_mcx_json",
     "simulate",
+    "simulate_voxel",
+    "structure_dose",
     "tissue_preset",
     "verify_plan",
 ]
@@ -115,8 +141,10 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     from photodose.devices.library import list_devices, load_device
     from photodose.dose.depth_fluence import fluence_at_depth
     from photodose.dose.nerve_dose import dose_at_nerve
+    from photodose.dose.structure import structure_dose
     from photodose.dose.window import DoseWindow
     from photodose.errors import BadInputError, ModelRangeError, PhotodoseError
+    from photodose.io.mcx_json import read_mcx_json
     from photodose.optics import optical_properties, optical_spectrum, tissue_preset
     from photodose.planning import Plan, PlanRequest, Verification, verify_plan
     from photodose.planning.check import check
@@ -132,7 +160,10 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
         Simulation,
         TissueStack,
     )
+    from photodose.specs.volume import Box, Cylinder, Medium, Slab, Sphere, Volume
+    from photodose.specs.voxel_simulation import Emitter, TimeGates, VoxelSimulation, VoxelSource
     from photodose.tissue.library import list_sites, load_site
     from photodose.tissue.patient import Patient
     from photodose.tissue.site import Site
     from photodose.transport import diffuse, simulate
+    from photodose.transport.voxel import simulate_voxel

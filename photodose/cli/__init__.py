@@ -36,6 +36,7 @@ _COMMAND_MODULES = (
     "clinic",
     "score",
     "db",
+    "voxel",
 )
 EXIT_BAD_INPUT = 2
 

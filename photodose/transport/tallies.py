@@ -11,11 +11,20 @@ error of a sum needs the per-batch sums.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
 # counts[] slots, as the kernel fills them (layered_kernel.COUNT_*)
 COUNT_SLOTS = 3
+
+
+class Tallies(Protocol):
+    """What a batch hands to the accumulator (layered BatchTallies, voxel VoxelTallies)."""
+
+    counts: np.ndarray
+
+    def with_marginals(self) -> dict[str, np.ndarray]: ...
 
 
 @dataclass
@@ -74,7 +83,7 @@ class Accumulator:
     squares: dict[str, np.ndarray] = field(default_factory=dict)
     weighted: dict[str, np.ndarray] = field(default_factory=dict)
 
-    def add(self, batch: BatchTallies, n_photons: int) -> None:
+    def add(self, batch: Tallies, n_photons: int) -> None:
         self.photons += n_photons
         self.photons_squared += n_photons * n_photons
         self.batches += 1
