@@ -20,6 +20,7 @@ from photodose.specs import (  # noqa: E402
     Simulation,
     TissueStack,
 )
+from photodose.sweep import sweep  # noqa: E402
 from photodose.tissue.library import list_sites, load_site  # noqa: E402
 from photodose.tissue.patient import Patient  # noqa: E402
 from photodose.tissue.site import Site  # noqa: E402
@@ -49,6 +50,7 @@ __all__ = [
     "optical_spectrum",
     "plan",
     "simulate",
+    "sweep",
     "tissue_preset",
     "verify_plan",
 ]
