@@ -5,11 +5,11 @@ Each patient i draws from a generator seeded by (sweep seed, i) alone, so a pati
 same whichever task, worker or block computes it. The factors, each independent and
 uniform (an ASSUMPTION: the sources give ranges, not distributions or correlations):
 - skin type: one of the spec's `skin_types` (Fitzpatrick);
-- subcutaneous fat: within the site's fat-layer `thickness_range_mm` (non-plantar sites
-  with a subcutaneous fat layer; the nerve moves with the fat, photodose.tissue.patient);
-- nerve centre depth: within the site's nerve `depth_range_mm`, set after the fat (so the
-  two are independent; the nerve may then sit in a neighbouring layer, which changes
-  nothing in the read-out: the fluence is read where the nerve is);
+- subcutaneous fat: within the site's fat-layer `thickness_range_mm` (non-plantar sites;
+  the first subcutaneous fat layer);
+- nerve centre depth: within the site's nerve `depth_range_mm`, independent of the fat
+  (the nerve may then sit in a neighbouring layer, which changes nothing in the read-out:
+  the fluence is read where the nerve is); not sampled, it moves with the fat above it;
 - scattering: the reduced scattering amplitude a' (musp500_per_mm) of the skin layers and
   of the fat layers scaled within +- one standard deviation of Jacques 2013 Table 2's
   averages (Phys Med Biol 58:R37): skin a' = 48.0 +- 10.6 1/cm, fatty tissue
@@ -44,7 +44,6 @@ from photodose.sweep.cell import (
 from photodose.sweep.spec import PopulationSpec, SweepSpec
 from photodose.thermal import heat_from_transport
 from photodose.tissue.library import load_site
-from photodose.tissue.patient import Patient
 from photodose.tissue.site import Site
 
 # Jacques 2013 Table 2 (Phys Med Biol 58:R37): SD / mean of a' for skin and fatty tissue.
@@ -93,27 +92,34 @@ def sample_patient(population: PopulationSpec, seed: int, index: int) -> Patient
 
 
 def patient_site(site: Site, sample: PatientSample) -> Site:
-    """The site for one sampled patient (ValueError if a factor leaves a range)."""
-    adapted = site.for_patient(Patient(skin_type=sample.skin_type,
-                                       subcutaneous_fat_mm=sample.subcutaneous_fat_mm))  # fmt: skip
-    layers = []
-    for layer in adapted.layers:
-        scale = 1.0
-        if layer.tissue in SKIN_TISSUES:
-            scale = sample.skin_scattering_scale
-        elif layer.tissue == FAT_TISSUE:
-            scale = sample.fat_scattering_scale
-        dumped = layer.model_dump()
-        if scale != 1.0:
-            base = layer.composition.get(
-                "musp500_per_mm", tissue_preset(layer.tissue).musp500_per_mm
-            )
-            dumped["composition"] = dict(layer.composition) | {"musp500_per_mm": base * scale}
-        layers.append(dumped)
-    nerve = adapted.nerve.model_dump()
+    """The site for one sampled patient.
+
+    The fat layer takes the sampled thickness. The nerve takes its sampled depth; when the
+    depth is not sampled it moves with a fat layer above it, held inside the site's nerve
+    range (a patient outside the ranges is not in the population)."""
+    layers = [layer.model_dump() for layer in site.layers]
+    fat = _fat_layer(site)
+    depth = site.nerve.depth_mm
+    if fat is not None and sample.subcutaneous_fat_mm is not None:
+        layers[fat]["thickness_mm"] = sample.subcutaneous_fat_mm
+        if fat < site.nerve_layer_index():
+            depth += sample.subcutaneous_fat_mm - site.layers[fat].thickness_mm
     if sample.nerve_depth_mm is not None:
-        nerve["depth_mm"] = sample.nerve_depth_mm
-    return Site.model_validate(adapted.model_dump() | {"layers": layers, "nerve": nerve})
+        depth = sample.nerve_depth_mm
+    depth = float(np.clip(depth, *site.nerve.depth_range_mm))
+    for layer in layers:
+        scale = 1.0
+        if layer["tissue"] in SKIN_TISSUES:
+            scale = sample.skin_scattering_scale
+        elif layer["tissue"] == FAT_TISSUE:
+            scale = sample.fat_scattering_scale
+        if scale != 1.0:
+            base = layer["composition"].get(
+                "musp500_per_mm", tissue_preset(layer["tissue"]).musp500_per_mm
+            )
+            layer["composition"] = layer["composition"] | {"musp500_per_mm": base * scale}
+    nerve = site.nerve.model_dump() | {"depth_mm": depth}
+    return Site.model_validate(site.model_dump() | {"layers": layers, "nerve": nerve})
 
 
 def peak_skin_temperature_C(light: xr.Dataset, site: Site, power_W: float,
@@ -159,7 +165,8 @@ def evaluate_patient(spec: SweepSpec, sample: PatientSample) -> dict[str, float]
     dose = dose_at_nerve(light, power, population.time_s, transport_beam(work.device),
                          work.site.nerve.depth_mm, work.site.nerve.diameter_mm,
                          window=population.window)  # fmt: skip
-    peak = peak_skin_temperature_C(light, work.site, power, population.time_s)
+    peak = (peak_skin_temperature_C(light, work.site, power, population.time_s)
+            if population.temperature else np.nan)  # fmt: skip
     fat = _fat_layer(work.site)
     se = dose.target_fluence_se_J_per_cm2
     return {
@@ -193,7 +200,11 @@ def summary(dataset: xr.Dataset, population: PopulationSpec) -> dict[str, Any]:
     window = population.window
     inside = (fluence >= window.lower_J_per_cm2) & (fluence <= window.upper_J_per_cm2)
     f05, f50, f95 = np.percentile(fluence, [5.0, 50.0, 95.0])
+    # no thermal solve: NaN temperatures and shares
     t05, t50, t95 = np.percentile(peak, [5.0, 50.0, 95.0])
+    above = float((peak > population.temperature_limit_C).mean())
+    if not population.temperature:
+        above = float("nan")
     return {
         "patients": int(done.sum()),
         "nerve_fluence_median_J_per_cm2": float(f50),
@@ -203,5 +214,5 @@ def summary(dataset: xr.Dataset, population: PopulationSpec) -> dict[str, Any]:
         "peak_skin_temperature_median_C": float(t50),
         "peak_skin_temperature_p05_C": float(t05),
         "peak_skin_temperature_p95_C": float(t95),
-        "share_above_temperature_limit": float((peak > population.temperature_limit_C).mean()),
+        "share_above_temperature_limit": above,
     }

@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 
-from photodose.devices.library import list_devices
+from photodose.devices.library import list_devices, load_device
 from photodose.dose.window import DoseWindow
 from photodose.errors import BadInputError, InputFileError
 from photodose.safety.temperature import HARD_STOP_C, TemperatureLimits
@@ -131,9 +131,15 @@ class PopulationSpec(Spec):
         default_factory=DoseWindow, description="nerve fluence band, J/cm^2 (an assumption)"
     )
     temperature_limit_C: float = Field(
-        default=TemperatureLimits().insensate_max_C, ge=37.0, le=HARD_STOP_C,
-        description="skin temperature limit, C (default: insensate skin, an assumption)",
+        default=TemperatureLimits().insensate_max_C, ge=30.0, le=HARD_STOP_C,
+        description="skin temperature threshold to count patients above, C (default: the "
+        "insensate-skin limit, an assumption)",
     )  # fmt: skip
+    temperature: bool = Field(
+        default=True,
+        description="solve the skin heating per patient (most of a fast-path patient's "
+        "time); False leaves peak_skin_temperature_C NaN",
+    )
     patients_per_task: int = Field(default=25, ge=1, le=10_000)
 
     @field_validator("site")
@@ -150,6 +156,16 @@ class PopulationSpec(Spec):
     @classmethod
     def _skin_types(cls, value: tuple[int, ...]) -> tuple[int, ...]:
         return SweepGrid._skin_types(value)
+
+    @model_validator(mode="after")
+    def _power_within_rating(self) -> PopulationSpec:
+        rated = load_device(self.device).average_power_W
+        if self.power_W is not None and self.power_W > rated:
+            raise ValueError(
+                f"power_W = {self.power_W}: above the {self.device} rated average power "
+                f"{rated:g} W"
+            )
+        return self
 
 
 class SweepSpec(Spec):
