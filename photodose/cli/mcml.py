@@ -13,9 +13,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from photodose.cli.progress import photon_progress
-from photodose.io.mcml_format import MM_PER_CM, read_mci, read_mco, write_mco
+from photodose.errors import InputFileError
+from photodose.io.mcml_format import read_mci, read_mco, write_mco
 from photodose.specs import Simulation
+from photodose.specs import result as schema
 from photodose.transport import simulate_with_stats
+from photodose.units import MM_PER_CM
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +38,7 @@ def mcml_command(
 ) -> None:
     """Run every run of an MCML input file; write each .mco under the name the .mci gives."""
     if not mci.is_file():
-        raise FileNotFoundError(f"mci = {str(mci)!r}: no such file")
+        raise InputFileError(mci, "no such file")
     # Every run is read and checked before the first one starts, as MCML does.
     runs = read_mci(mci)
     folder = outdir if outdir is not None else mci.parent
@@ -95,10 +98,10 @@ def mcml_read_command(
     totals.add_column("quantity")
     totals.add_column("value", justify="right")
     for name, label in (
-        ("specular_reflectance", "specular reflectance"),
-        ("diffuse_reflectance", "diffuse reflectance"),
-        ("absorbed_fraction", "absorbed fraction"),
-        ("transmittance", "transmittance"),
+        (schema.SPECULAR_REFLECTANCE, "specular reflectance"),
+        (schema.DIFFUSE_REFLECTANCE, "diffuse reflectance"),
+        (schema.ABSORBED_FRACTION, "absorbed fraction"),
+        (schema.TRANSMITTANCE, "transmittance"),
     ):
         totals.add_row(label, f"{float(dataset[name]):.6g}")
     console.print(totals)

@@ -10,8 +10,10 @@ from rich.console import Console
 from rich.table import Table
 
 from photodose.cli.progress import photon_progress
+from photodose.errors import InputFileError
 from photodose.io.result_file import save_result
 from photodose.specs import Simulation
+from photodose.specs import result as schema
 from photodose.transport import simulate_with_stats
 
 
@@ -29,7 +31,7 @@ def simulate_command(
 ) -> None:
     """Run photon transport in a layered stack; print totals, save the labelled result."""
     if not spec.is_file():
-        raise FileNotFoundError(f"spec = {str(spec)!r}: no such file")
+        raise InputFileError(spec, "no such file")
     simulation = Simulation.load(spec)
     update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
     if update:
@@ -42,9 +44,9 @@ def simulate_command(
     table.add_column("standard error", justify="right")
     table.add_row("specular reflectance", f"{float(dataset.specular_reflectance):.6f}", "exact")
     for name, label in (
-        ("diffuse_reflectance", "diffuse reflectance"),
-        ("absorbed_fraction", "absorbed fraction"),
-        ("transmittance", "transmittance"),
+        (schema.DIFFUSE_REFLECTANCE, "diffuse reflectance"),
+        (schema.ABSORBED_FRACTION, "absorbed fraction"),
+        (schema.TRANSMITTANCE, "transmittance"),
     ):
         table.add_row(label, f"{float(dataset[name]):.6f}", f"{float(dataset[name + '_se']):.6f}")
     console = Console()

@@ -10,7 +10,9 @@ from rich.console import Console
 from rich.table import Table
 
 from photodose.devices import Device, load_device, load_devices
+from photodose.errors import InputFileError
 from photodose.tissue import Patient, Site, load_site, load_sites
+from photodose.units import MW_PER_W
 
 sites_app = typer.Typer(
     help="Treatment sites: layer stacks and target nerves.",
@@ -70,7 +72,7 @@ def show_site(
     site = load_site(name)
     if patient is not None:
         if not patient.is_file():
-            raise FileNotFoundError(f"patient = {str(patient)!r}: no such file")
+            raise InputFileError(patient, "no such file")
         person = Patient.load(patient)
         site = site.for_patient(person)
         if skin_type is None:
@@ -200,7 +202,8 @@ def _print_device(device: Device) -> None:
         )
         table.add_row(
             "LEDs",
-            f"{layout}, pitch {array.pitch_mm:g} mm, {array.element_power_W * 1e3:.4g} mW each",
+            f"{layout}, pitch {array.pitch_mm:g} mm, "
+            f"{array.element_power_W * MW_PER_W:.4g} mW each",
         )
         table.add_row("emission pattern", f"cos^m, m = {array.order_m:.3g}")
         table.add_row("stand-off", f"{array.standoff_mm:g} mm")

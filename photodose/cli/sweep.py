@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import (
@@ -18,8 +17,8 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from photodose.sweep import SweepProgress, SweepRun, load_sweep, sweep
-from photodose.sweep.runner import SCHEDULER_ENV
+if TYPE_CHECKING:
+    from photodose.sweep import SweepProgress, SweepRun
 
 # a grid sweep's cells are listed when there are at most this many
 MAX_CELLS_SHOWN = 64
@@ -38,11 +37,14 @@ def sweep_command(
     ] = None,
     scheduler: Annotated[
         str | None,
-        typer.Option(help=f"Dask scheduler address (default: ${SCHEDULER_ENV})"),
+        typer.Option(help="Dask scheduler address (default: $PHOTODOSE_DASK_SCHEDULER)"),
     ] = None,
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Run many cells (sites x devices x skin types ...) or a patient population."""
+    # imported here: `photodose --help` stays fast
+    from photodose.sweep import load_sweep, sweep
+
     sweep_spec = load_sweep(spec)
     console = Console(stderr=True)
     unit = "patients" if sweep_spec.population is not None else "cells"
@@ -102,6 +104,8 @@ def _show(run: SweepRun, unit: str) -> None:
 
 
 def _show_cells(run: SweepRun, console: Console) -> None:
+    import numpy as np
+
     ds = run.dataset
     name = "nerve_fluence_rate_mW_per_cm2_per_W"
     table = Table(title=f"nerve fluence rate per watt delivered ({ds[name].attrs['units']})")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import xarray as xr
 
 from photodose.dose.validation import require_non_negative
+from photodose.specs import result as schema
 
-ABSORBED_BY_LAYER = "absorbed_fraction_by_layer"
+ABSORBED_BY_LAYER = schema.ABSORBED_BY_LAYER
 
 
 def absorbed_energy_by_layer_J(

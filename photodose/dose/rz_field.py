@@ -18,7 +18,9 @@ import xarray as xr
 from numpy.typing import NDArray
 from scipy.interpolate import RegularGridInterpolator
 
-FLUENCE_RATE = "fluence_rate_rz_per_mm2"
+from photodose.specs import result as schema
+
+FLUENCE_RATE = schema.FLUENCE_RATE_RZ
 
 
 @dataclass(frozen=True)

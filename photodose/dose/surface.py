@@ -20,9 +20,7 @@ import math
 
 from photodose.dose.validation import require_non_negative, require_positive
 from photodose.specs import Beam
-
-MM2_PER_CM2 = 100.0
-MW_PER_W = 1000.0
+from photodose.units import MM2_PER_CM2, MW_PER_W
 
 
 def _finite_beam(beam: Beam) -> None:

@@ -34,12 +34,14 @@ import numpy as np
 import xarray as xr
 from pydantic import BaseModel, ValidationError
 
-import photodose
+from photodose.errors import BadInputError, InputFileError
 from photodose.specs import Grid, Layer, OpticalProperties, Simulation, TissueStack
+from photodose.specs import result as schema
+from photodose.specs.result import label_result, result_coords
+from photodose.units import MM_PER_CM
 
 OutputFormat = Literal["A", "B"]
 
-MM_PER_CM = 10.0
 _REAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
 _USER_TIME = re.compile(r"^#\s*User time:\s*([0-9.]+)\s*sec", re.MULTILINE)
@@ -98,7 +100,7 @@ class _Cursor:
         self.position = 0
 
     def error(self, line: int, field: str, value: str, problem: str) -> ValueError:
-        return ValueError(f"{self.source}:{line}: {field} = {value!r}: {problem}")
+        return BadInputError(f"{self.source}:{line}: {field}", repr(value), problem)
 
     def at_end(self) -> bool:
         return self.position >= len(self.lines)
@@ -106,7 +108,7 @@ class _Cursor:
     def take(self, what: str) -> _DataLine:
         if self.at_end():
             last = self.lines[-1].number if self.lines else 0
-            raise ValueError(f"{self.source}: the file ends (line {last}) before {what}")
+            raise InputFileError(self.source, f"the file ends (line {last}) before {what}")
         line = self.lines[self.position]
         self.position += 1
         return line
@@ -331,7 +333,7 @@ def read_mci(path: str | Path) -> list[MciRun]:
     """Every run of an MCML input file (see `parse_mci`)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"mci path = {str(path)!r}: no such file")
+        raise InputFileError(path, "no such MCML input file")
     return parse_mci(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
 
 
@@ -391,9 +393,11 @@ def _layer_values(layer: Layer) -> str:
 
 def _pencil_only(simulation: Simulation, caller: str) -> Simulation:
     if simulation.beam.profile != "pencil":
-        raise ValueError(
-            f"{caller}: beam.profile = {simulation.beam.profile!r}: MCML files describe "
-            "pencil-beam runs only (convolve MCML's pencil result for finite beams)"
+        raise BadInputError(
+            f"{caller}: beam.profile",
+            repr(simulation.beam.profile),
+            "MCML files describe pencil-beam runs only (convolve MCML's pencil result for "
+            "finite beams)",
         )
     return simulation
 
@@ -408,10 +412,10 @@ _MCO_PREAMBLE = (
     "# A_l, A_z, Rd_r, Rd_a, Tt_r, Tt_a, \n# A_rz, Rd_ra, Tt_ra \n####\n\n"
 )
 _RAT_LABELS = (
-    ("specular_reflectance", "Specular reflectance"),
-    ("diffuse_reflectance", "Diffuse reflectance"),
-    ("absorbed_fraction", "Absorbed fraction"),
-    ("transmittance", "Transmittance"),
+    (schema.SPECULAR_REFLECTANCE, "Specular reflectance"),
+    (schema.DIFFUSE_REFLECTANCE, "Diffuse reflectance"),
+    (schema.ABSORBED_FRACTION, "Absorbed fraction"),
+    (schema.TRANSMITTANCE, "Transmittance"),
 )
 _ONE_D_HEADERS = {
     "A_l": "A_l #Absorption as a function of layer. [-]",
@@ -434,15 +438,15 @@ _TWO_D_HEADERS = {
 
 # MCML section -> (photodose variable, dims, kind of density) for the unit conversion.
 _SECTION_VARIABLES: dict[str, tuple[str, tuple[str, ...], str]] = {
-    "A_l": ("absorbed_fraction_by_layer", ("layer",), "fraction"),
-    "A_z": ("absorbed_z_per_mm", ("z_mm",), "per_length"),
-    "Rd_r": ("rd_r_per_mm2", ("r_mm",), "per_area"),
-    "Rd_a": ("rd_a_per_sr", ("exit_angle_rad",), "per_sr"),
-    "Tt_r": ("tt_r_per_mm2", ("r_mm",), "per_area"),
-    "Tt_a": ("tt_a_per_sr", ("exit_angle_rad",), "per_sr"),
-    "A_rz": ("absorbed_rz_per_mm3", ("r_mm", "z_mm"), "per_volume"),
-    "Rd_ra": ("rd_ra_per_mm2_sr", ("r_mm", "exit_angle_rad"), "per_area_sr"),
-    "Tt_ra": ("tt_ra_per_mm2_sr", ("r_mm", "exit_angle_rad"), "per_area_sr"),
+    "A_l": (schema.ABSORBED_BY_LAYER, ("layer",), "fraction"),
+    "A_z": (schema.ABSORBED_Z, ("z_mm",), "per_length"),
+    "Rd_r": (schema.RD_R, ("r_mm",), "per_area"),
+    "Rd_a": (schema.RD_A, ("exit_angle_rad",), "per_sr"),
+    "Tt_r": (schema.TT_R, ("r_mm",), "per_area"),
+    "Tt_a": (schema.TT_A, ("exit_angle_rad",), "per_sr"),
+    "A_rz": (schema.ABSORBED_RZ, ("r_mm", "z_mm"), "per_volume"),
+    "Rd_ra": (schema.RD_RA, ("r_mm", "exit_angle_rad"), "per_area_sr"),
+    "Tt_ra": (schema.TT_RA, ("r_mm", "exit_angle_rad"), "per_area_sr"),
 }
 
 
@@ -461,11 +465,10 @@ def _mcml_factor(kind: str, grid: Grid) -> float | np.ndarray:
     if kind == "per_sr":
         return 2.0 * math.sin(da / 2.0) / da
     if kind == "per_area_sr":
-        angles = (np.arange(grid.na) + 0.5) * da
-        return MM_PER_CM**2 / np.cos(angles)[None, :]
+        return MM_PER_CM**2 / np.cos(grid.angle_centres_rad)[None, :]
     if kind == "fraction":
         return 1.0
-    raise ValueError(f"kind = {kind!r}: unknown density")
+    raise BadInputError("kind", repr(kind), "unknown density")
 
 
 def _block_1d(header: str, values: np.ndarray, number_format: str) -> str:
@@ -624,7 +627,7 @@ def read_mco(path: str | Path) -> xr.Dataset:
     """Read an MCML `.mco` output file (see `parse_mco`)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"mco path = {str(path)!r}: no such file")
+        raise InputFileError(path, "no such MCML output file")
     return parse_mco(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
 
 
@@ -637,19 +640,8 @@ def _mco_dataset(
 ) -> xr.Dataset:
     grid = simulation.grid
     stack = simulation.stack
-    r_mm = (np.arange(grid.nr) + 0.5) * grid.dr_mm
-    z_mm = (np.arange(grid.nz) + 0.5) * grid.dz_mm
-    coords = {
-        "r_mm": ("r_mm", r_mm, {"units": "mm"}),
-        "z_mm": ("z_mm", z_mm, {"units": "mm"}),
-        "exit_angle_rad": (
-            "exit_angle_rad",
-            (np.arange(grid.na) + 0.5) * grid.da_rad,
-            {"units": "rad"},
-        ),
-        "layer": ("layer", np.arange(1, len(stack.layers) + 1)),
-        "layer_name": ("layer", [layer.name for layer in stack.layers]),
-    }
+    z_mm = grid.z_centres_mm
+    coords = result_coords(simulation)
     sizes = {
         "r_mm": grid.nr,
         "z_mm": grid.nz,
@@ -664,20 +656,16 @@ def _mco_dataset(
     # Fluence = A / mua (MCML manual, CONV's "Frz"), with the layer at each depth bin's
     # centre as MCML's IzToLayer assigns depth bins to layers.
     mua = np.array([stack.layers[stack.layer_at(z)].tissue.mua_per_mm for z in z_mm])
-    absorbed = data["absorbed_rz_per_mm3"][1]
+    absorbed = data[schema.ABSORBED_RZ][1]
     with np.errstate(divide="ignore", invalid="ignore"):
         fluence = np.where(mua > 0, absorbed / mua[None, :], np.nan)
-    data["fluence_rate_rz_per_mm2"] = (("r_mm", "z_mm"), fluence)
+    data[schema.FLUENCE_RATE_RZ] = (schema.VARIABLES[schema.FLUENCE_RATE_RZ].dims, fluence)
     dataset = xr.Dataset(data, coords=coords)
     dataset.attrs.update(
         photons=simulation.photons,
-        simulation=simulation.to_json(),
         mcml_output_name=output_name,
         mcml_file_version=version,
-        overflow="the last r_mm and z_mm bins also hold everything beyond the grid",
-        normalisation="per watt delivered (launched power, before specular reflection)",
         fluence="A(r, z) / mua of the layer at the bin centre; NaN where mua = 0",
         source_format="MCML 1.x .mco: 5 significant digits (A_l 4, RAT 6), no standard errors",
-        photodose_version=photodose.__version__,
     )
-    return dataset
+    return label_result(dataset, simulation)

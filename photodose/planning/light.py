@@ -17,12 +17,14 @@ import xarray as xr
 
 from photodose.devices.device import Device
 from photodose.dose.spectral import spectrally_weighted
+from photodose.errors import ModelRangeError
 from photodose.optics.emission import _FWHM_PER_SIGMA
 from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 from photodose.specs import Beam, Grid, Simulation
 from photodose.tissue.site import Site
 from photodose.transport.diffusion_layered import diffuse
 from photodose.transport.layered import simulate
+from photodose.units import MM2_PER_CM2
 
 Method = Literal["diffusion", "monte_carlo"]
 
@@ -35,7 +37,7 @@ LED_ARRAY_BEAM_NOTE = (
 def transport_beam(device: Device) -> Beam:
     if device.probe is not None:
         return device.probe.beam
-    area_mm2 = device.treated_area_cm2 * 100.0
+    area_mm2 = device.treated_area_cm2 * MM2_PER_CM2
     return Beam(profile="flat_top", radius_mm=math.sqrt(area_mm2 / math.pi))
 
 
@@ -52,7 +54,8 @@ def emission_samples(device: Device) -> tuple[np.ndarray, np.ndarray]:
     nodes = emission.peak_nm + math.sqrt(3.0) * sigma * np.array([-1.0, 0.0, 1.0])
     weights = np.array([1.0, 4.0, 1.0]) / 6.0
     if nodes[0] < WAVELENGTH_MIN_NM or nodes[-1] > WAVELENGTH_MAX_NM:
-        raise ValueError(
+        raise ModelRangeError(
+            "optical data",
             f"emission: peak_nm = {emission.peak_nm}, fwhm_nm = {emission.fwhm_nm}: the band "
             f"({nodes[0]:.0f}-{nodes[-1]:.0f} nm at +-sqrt(3) sigma) leaves the optical data's "
             f"{WAVELENGTH_MIN_NM:g}-{WAVELENGTH_MAX_NM:g} nm"

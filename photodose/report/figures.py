@@ -20,12 +20,12 @@ from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike
 
 from photodose.dose.depth import PenetrationDepths, axial_fluence_rate
-from photodose.dose.surface import MM2_PER_CM2
 from photodose.planning.plan import Plan
 from photodose.report.series import TemperatureCurves
 from photodose.report.tables import number
 from photodose.safety.temperature import HARD_STOP_C
 from photodose.tissue.site import Site
+from photodose.units import MM2_PER_CM2
 
 # Colours (colour-blind safe, Okabe & Ito 2008 palette)
 _BLUE = "#0072B2"

@@ -9,6 +9,7 @@ from photodose.dose.depth import PenetrationDepths, axial_fluence_rate
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
 from photodose.report.tables import number
+from photodose.units import MM_PER_CM
 
 # The claim the depth section tests (shared/domain/README.md, landscape.md).
 DEPTH_CLAIM = 'Popular descriptions say near-infrared light "penetrates 2 to 7 cm".'
@@ -119,7 +120,7 @@ def depth_claim_sentences(plan: Plan, depths: PenetrationDepths) -> list[str]:
 
 
 def _cm(depth_mm: float | None) -> str:
-    return "-" if depth_mm is None else f"{depth_mm / 10.0:.2g} cm"
+    return "-" if depth_mm is None else f"{depth_mm / MM_PER_CM:.2g} cm"
 
 
 def verification_summary(check: Verification) -> str:

@@ -38,9 +38,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.safety.checks import SafetyCheck
 from photodose.specs.base import Spec
 from photodose.specs.beam import Beam
+from photodose.units import MM2_PER_CM2, MW_PER_W
 
 WAVELENGTH_MIN_NM = 400.0
 WAVELENGTH_MAX_NM = 1400.0
@@ -63,8 +65,8 @@ def _require_range(name: str, values: ArrayLike, low: float, high: float, unit: 
     bad = ~((array >= low) & (array <= high))
     if np.any(bad):
         first = array[bad].flat[0]
-        raise ValueError(
-            f"{name} = {first:g}: the skin MPE is tabulated for {low:g} to {high:g} {unit}"
+        raise BadInputError(
+            name, f"{first:g}", f"the skin MPE is tabulated for {low:g} to {high:g} {unit}"
         )
     return array
 
@@ -135,7 +137,7 @@ def aperture_averaged_irradiance_mW_per_cm2(power_W: float, beam: Beam) -> float
     peak (Gaussian) or uniform (flat top) irradiance; for narrow beams it is P / (pi a^2).
     """
     if not (power_W >= 0.0 and math.isfinite(power_W)):
-        raise ValueError(f"power_W = {power_W}: must be a finite number >= 0")
+        raise BadInputError("power_W", power_W, "must be a finite number >= 0")
     a_mm = SKIN_LIMITING_APERTURE_MM / 2.0
     if beam.profile == "gaussian":
         fraction = 1.0 - math.exp(-2.0 * a_mm**2 / beam.radius_mm**2)
@@ -144,7 +146,7 @@ def aperture_averaged_irradiance_mW_per_cm2(power_W: float, beam: Beam) -> float
     else:
         fraction = 1.0
     w_per_mm2 = power_W * fraction / (math.pi * a_mm**2)
-    return w_per_mm2 * 100.0 * 1000.0  # W/mm^2 -> W/cm^2 -> mW/cm^2
+    return w_per_mm2 * MM2_PER_CM2 * MW_PER_W  # W/mm^2 -> W/cm^2 -> mW/cm^2
 
 
 class PulseTrain(Spec):
@@ -192,14 +194,14 @@ def skin_mpe_check(
     the MPE for the group's duration); the check reports the worse of the two.
     """
     if not (irradiance_mW_per_cm2 >= 0.0 and math.isfinite(irradiance_mW_per_cm2)):
-        raise ValueError(
-            f"irradiance_mW_per_cm2 = {irradiance_mW_per_cm2}: must be a finite number >= 0"
+        raise BadInputError(
+            "irradiance_mW_per_cm2", irradiance_mW_per_cm2, "must be a finite number >= 0"
         )
     ca = float(correction_factor_ca(wavelength_nm))
     regime = mpe_regime(exposure_s)
     head = f"C_A = {ca:.4f} at {wavelength_nm:g} nm; table row {regime}. "
     if pulse is None:
-        limit = float(skin_mpe_irradiance_W_per_cm2(wavelength_nm, exposure_s)) * 1000.0
+        limit = float(skin_mpe_irradiance_W_per_cm2(wavelength_nm, exposure_s)) * MW_PER_W
         return SafetyCheck.compare(
             name="skin MPE (laser)",
             quantity=f"mean irradiance at the skin over {exposure_s:g} s (3.5 mm aperture)",
@@ -223,8 +225,10 @@ def _pulsed_check(
     tau = pulse.pulse_duration_s
     rate = pulse.repetition_rate_Hz
     if tau > exposure_s:
-        raise ValueError(f"pulse_duration_s = {tau:g}: must not exceed exposure_s = {exposure_s:g}")
-    pulse_J_per_cm2 = irradiance_mW_per_cm2 / 1000.0 / rate
+        raise BadInputError(
+            "pulse_duration_s", f"{tau:g}", f"must not exceed exposure_s = {exposure_s:g}"
+        )
+    pulse_J_per_cm2 = irradiance_mW_per_cm2 / MW_PER_W / rate
     n_pulses = max(1, math.ceil(exposure_s * rate - 1e-9))
     # A group of k+1 consecutive pulses spans k / rate + tau. Its ratio to the MPE grows
     # with k while the group is shorter than 10 s (energy ~ k, limit ~ t^0.25) and falls

@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from typing import Literal
 
+import numpy as np
+from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.specs.base import Spec
 from photodose.specs.beam import Beam
 from photodose.specs.stack import TissueStack
@@ -25,6 +28,33 @@ class Grid(Spec):
     @property
     def da_rad(self) -> float:
         return math.pi / 2.0 / self.na
+
+    # Bin centres and measures, as MCML defines them (Wang, Jacques & Zheng 1995, sec. 4):
+    # the annulus of radial bin i has area 2 pi (i + 1/2) dr^2; exit-angle bin j has the
+    # exact solid angle 4 pi sin((j + 1/2) da) sin(da / 2).
+    @property
+    def r_centres_mm(self) -> NDArray[np.float64]:
+        return (np.arange(self.nr) + 0.5) * self.dr_mm
+
+    @property
+    def z_centres_mm(self) -> NDArray[np.float64]:
+        return (np.arange(self.nz) + 0.5) * self.dz_mm
+
+    @property
+    def angle_centres_rad(self) -> NDArray[np.float64]:
+        return (np.arange(self.na) + 0.5) * self.da_rad
+
+    @property
+    def ring_areas_mm2(self) -> NDArray[np.float64]:
+        return 2.0 * np.pi * (np.arange(self.nr) + 0.5) * self.dr_mm**2
+
+    @property
+    def ring_volumes_mm3(self) -> NDArray[np.float64]:
+        return self.ring_areas_mm2 * self.dz_mm
+
+    @property
+    def solid_angles_sr(self) -> NDArray[np.float64]:
+        return 4.0 * np.pi * np.sin(self.angle_centres_rad) * np.sin(self.da_rad / 2.0)
 
 
 class Roulette(Spec):
@@ -58,9 +88,7 @@ class Simulation(Spec):
     @model_validator(mode="after")
     def _enough_photons(self) -> Simulation:
         if self.batches is not None and self.batches > self.photons:
-            raise ValueError(
-                f"batches = {self.batches}: cannot exceed photons = {self.photons}"
-            )
+            raise BadInputError('batches', self.batches, f'cannot exceed photons = {self.photons}')
         return self
 
     @property

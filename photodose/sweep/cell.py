@@ -80,7 +80,7 @@ def prepare_cell(
         adapted, device, skin_type, photons=photons, seed=cell_seed(sweep_seed, coords)
     )
     if batches is not None:
-        sims = [Simulation.model_validate(s.model_dump() | {"batches": batches}) for s in sims]
+        sims = [sim.updated(batches=batches) for sim in sims]
     return CellWork(
         coords=dict(coords),
         site=adapted,

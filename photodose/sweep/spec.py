@@ -212,7 +212,7 @@ def parse_sweep(data: dict[str, Any], source: str = "sweep spec") -> SweepSpec:
     try:
         return SweepSpec.model_validate(table)
     except ValidationError as error:
-        raise BadInputError(source, "invalid", describe_error(error).replace("\n", "; ")) from error
+        raise BadInputError(source, "invalid", describe_error(error, one_line=True)) from error
 
 
 def load_sweep(path: str | Path) -> SweepSpec:

@@ -22,9 +22,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from photodose.units import S_PER_MIN, ZERO_CELSIUS_K
+
 # CODATA 2018 (exact since the 2019 SI redefinition).
 GAS_CONSTANT_J_PER_MOL_K = 8.314462618
-ZERO_CELSIUS_K = 273.15
 
 HENRIQUES_FREQUENCY_FACTOR_PER_S = 3.1e98
 HENRIQUES_ACTIVATION_ENERGY_J_PER_MOL = 6.28e5
@@ -80,4 +81,4 @@ def arrhenius_damage(
 
 def cem43_minutes(time_s: ArrayLike, temperature_C: ArrayLike) -> NDArray[np.float64]:
     """CEM43 in minutes over a history: time (s) along the first axis of `temperature_C`."""
-    return _trapezoid(time_s, cem43_rate(temperature_C)) / 60.0
+    return _trapezoid(time_s, cem43_rate(temperature_C)) / S_PER_MIN

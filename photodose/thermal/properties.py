@@ -20,14 +20,16 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from photodose.errors import BadInputError
 from photodose.specs.base import Spec
+from photodose.units import M3_PER_ML, S_PER_MIN
 
 # Blood, the perfusing fluid of Pennes (1948, J Appl Physiol 1:93). IT'IS v4.1 "Blood":
 # density 1049.75 kg/m^3 (rounded here to 1050), heat capacity 3617 J/(kg K).
 BLOOD_DENSITY_KG_PER_M3 = 1050.0
 BLOOD_SPECIFIC_HEAT_J_PER_KG_K = 3617.0
 
-_ML_PER_MIN_TO_M3_PER_S = 1.0e-6 / 60.0
+_ML_PER_MIN_TO_M3_PER_S = M3_PER_ML / S_PER_MIN
 
 
 class ThermalProperties(Spec):
@@ -72,9 +74,9 @@ class ThermalProperties(Spec):
     def with_perfusion_scale(self, factor: float) -> ThermalProperties:
         """A copy with perfusion multiplied by `factor` (e.g. < 1 for a neuropathic foot)."""
         if not 0.0 <= factor <= 10.0:
-            raise ValueError(f"perfusion scale = {factor}: must be in [0, 10]")
-        return self.model_copy(
-            update={"perfusion_ml_per_min_per_kg": self.perfusion_ml_per_min_per_kg * factor}
+            raise BadInputError("perfusion scale", factor, "must be in [0, 10]")
+        return self.updated(
+            {"perfusion_ml_per_min_per_kg": self.perfusion_ml_per_min_per_kg * factor}
         )
 
 
@@ -129,4 +131,6 @@ def thermal_preset(name: str) -> ThermalProperties:
         return _PRESETS[name]
     except KeyError:
         known = ", ".join(_PRESETS)
-        raise ValueError(f"thermal tissue = {name!r}: unknown; choose one of {known}") from None
+        raise BadInputError(
+            "thermal tissue", repr(name), f"unknown; choose one of {known}"
+        ) from None

@@ -54,14 +54,15 @@ import xarray as xr
 from scipy.special import chndtr
 
 from photodose.specs import Beam
+from photodose.specs import result as schema
 
 # Tallies where each packet contributes to one bin only (it leaves the tissue once):
 # the covariance between bins is -mean_i mean_j / n <= 0, so the quadrature sum of the
 # weighted errors bounds the error of their weighted sum from above.
-_EXIT_DENSITIES = ("rd_r_per_mm2", "tt_r_per_mm2", "rd_ra_per_mm2_sr", "tt_ra_per_mm2_sr")
+_EXIT_DENSITIES = (schema.RD_R, schema.TT_R, schema.RD_RA, schema.TT_RA)
 # Tallies where a packet deposits in many bins (positively correlated): the linear sum
 # of the weighted errors (triangle inequality) bounds the error for any correlation.
-_VOLUME_DENSITIES = ("absorbed_rz_per_mm3", "fluence_rate_rz_per_mm2")
+_VOLUME_DENSITIES = (schema.ABSORBED_RZ, schema.FLUENCE_RATE_RZ)
 
 _GAUSS_LEGENDRE_NODES = 8
 # A Gaussian beam's power beyond 9 standard deviations from its centre is below 1e-17.

@@ -9,14 +9,16 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from photodose.errors import BadInputError
 from photodose.specs import Simulation
+from photodose.specs import result as schema
 from photodose.transport.diffusion_layered import diffuse
 
 
 def _check_same_grid(simulation: Simulation, mc: xr.Dataset) -> None:
     grid = simulation.grid
-    expected_r = (np.arange(grid.nr) + 0.5) * grid.dr_mm
-    expected_z = (np.arange(grid.nz) + 0.5) * grid.dz_mm
+    expected_r = grid.r_centres_mm
+    expected_z = grid.z_centres_mm
     for name, expected in (("r_mm", expected_r), ("z_mm", expected_z)):
         if name not in mc.coords:
             raise ValueError(f"mc_dataset has no coordinate {name!r}: not a transport result")
@@ -64,15 +66,15 @@ def compare_to_monte_carlo(
     inside = (np.arange(grid.nz) < grid.nz - 1) & (z < simulation.stack.thickness_mm)
     radius = 3.0 * grid.dr_mm if axis_radius_mm is None else axis_radius_mm
     if radius <= 0.0:
-        raise ValueError(f"axis_radius_mm = {axis_radius_mm}: must be > 0")
+        raise BadInputError("axis_radius_mm", axis_radius_mm, "must be > 0")
     central = (r < radius) & (np.arange(grid.nr) < grid.nr - 1)
     if not central.any():
         central[0] = True
     weight = (r * central) / (r * central).sum()
 
-    mc_f = mc_dataset["fluence_rate_rz_per_mm2"].values
-    mc_se = mc_dataset["fluence_rate_rz_per_mm2_se"].values
-    fd_f = fast["fluence_rate_rz_per_mm2"].values
+    mc_f = mc_dataset[schema.FLUENCE_RATE_RZ].values
+    mc_se = mc_dataset[schema.standard_error(schema.FLUENCE_RATE_RZ)].values
+    fd_f = fast[schema.FLUENCE_RATE_RZ].values
 
     def masked(values: np.ndarray, keep: np.ndarray) -> np.ndarray:
         return np.where(keep, values, np.nan)
@@ -97,9 +99,11 @@ def compare_to_monte_carlo(
     attrs: dict[str, object] = {"axis_radius_mm": radius}
     if depth_mm is not None:
         if not 0.0 <= depth_mm < min(grid.nz * grid.dz_mm, simulation.stack.thickness_mm):
-            raise ValueError(
-                f"depth_mm = {depth_mm}: must lie in the tissue and on the grid, "
-                f"[0, {min(grid.nz * grid.dz_mm, simulation.stack.thickness_mm):.6g}) mm"
+            raise BadInputError(
+                "depth_mm",
+                depth_mm,
+                "must lie in the tissue and on the grid, [0, "
+                f"{min(grid.nz * grid.dz_mm, simulation.stack.thickness_mm):.6g}) mm",
             )
         iz = int(depth_mm / grid.dz_mm)
         keep_r = np.arange(grid.nr) < grid.nr - 1
@@ -111,15 +115,15 @@ def compare_to_monte_carlo(
                 relative_se_at_depth=(("r_mm",), masked(mc_se[:, iz] / mc_f[:, iz], keep_r)),
             )
         attrs["depth_mm"] = float(z[iz])
-    for name in ("diffuse_reflectance", "transmittance"):
+    for name in (schema.DIFFUSE_REFLECTANCE, schema.TRANSMITTANCE):
         data[f"{name}_mc"] = ((), float(mc_dataset[name]))
         data[f"{name}_diffusion"] = ((), float(fast[name]))
     data["absorbed_fraction_by_layer_mc"] = (
         ("layer",),
-        mc_dataset["absorbed_fraction_by_layer"].values,
+        mc_dataset[schema.ABSORBED_BY_LAYER].values,
     )
     data["absorbed_fraction_by_layer_diffusion"] = (
         ("layer",),
-        fast["absorbed_fraction_by_layer"].values,
+        fast[schema.ABSORBED_BY_LAYER].values,
     )
     return xr.Dataset(data, coords=coords, attrs=attrs)

@@ -44,10 +44,12 @@ import scipy.sparse as sparse
 import scipy.sparse.linalg as sparse_linalg
 import xarray as xr
 
+from photodose.errors import ModelRangeError
 from photodose.specs import Beam, Simulation, TissueStack
+from photodose.specs import result as schema
+from photodose.specs.result import label_result, result_coords
 from photodose.transport.diffusion_analytic import boundary_coefficient
 from photodose.transport.layered import specular_reflectance
-from photodose.transport.result_dataset import label_result, result_coords
 
 # Internal grid. A cell next to a feature (surface, axis, beam edge) is _FINE transport
 # mean free paths wide and cells grow by _GROWTH times their distance from it; where the
@@ -71,7 +73,8 @@ def _normal_reflectance(n1: float, n2: float) -> float:
 def _check_diffusive(stack: TissueStack) -> None:
     for layer in stack.layers:
         if layer.tissue.musp_per_mm <= 0.0:
-            raise ValueError(
+            raise ModelRangeError(
+                "diffusion theory",
                 f"layers[{layer.name!r}].tissue.mus_per_mm = {layer.tissue.mus_per_mm} "
                 f"(g = {layer.tissue.g}): diffusion theory needs mus' > 0 in every layer; "
                 "use Monte Carlo (simulate) for clear or non-scattering layers"
@@ -450,21 +453,22 @@ def diffuse(simulation: Simulation) -> xr.Dataset:
     by_layer = (np.bincount(cell_layer, absorbed_cells, minlength=len(stack.layers))
                 + entering * mua_t_layers)  # fmt: skip
 
-    ring_area = 2.0 * np.pi * (np.arange(grid.nr) + 0.5) * grid.dr_mm**2
+    ring_area = grid.ring_areas_mm2
     volume = ring_area[:, None] * grid.dz_mm
     coords = result_coords(simulation, angles=False)
-    data = {
-        "specular_reflectance": ((), rsp),
-        "diffuse_reflectance": ((), float(solution.flux_top.sum() + entering * beam.escape_top)),
-        "transmittance": ((), float(solution.flux_bottom.sum() + entering * beam.escape_bottom)),
-        "absorbed_fraction": ((), float(by_layer.sum())),
-        "absorbed_fraction_by_layer": (("layer",), by_layer),
-        "rd_r_per_mm2": (("r_mm",), rd_bins / ring_area),
-        "tt_r_per_mm2": (("r_mm",), tt_bins / ring_area),
-        "absorbed_z_per_mm": (("z_mm",), absorbed_bins.sum(axis=0) / grid.dz_mm),
-        "absorbed_rz_per_mm3": (("r_mm", "z_mm"), absorbed_bins / volume),
-        "fluence_rate_rz_per_mm2": (("r_mm", "z_mm"), fluence_bins / volume),
+    values = {
+        schema.SPECULAR_REFLECTANCE: rsp,
+        schema.DIFFUSE_REFLECTANCE: float(solution.flux_top.sum() + entering * beam.escape_top),
+        schema.TRANSMITTANCE: float(solution.flux_bottom.sum() + entering * beam.escape_bottom),
+        schema.ABSORBED_FRACTION: float(by_layer.sum()),
+        schema.ABSORBED_BY_LAYER: by_layer,
+        schema.RD_R: rd_bins / ring_area,
+        schema.TT_R: tt_bins / ring_area,
+        schema.ABSORBED_Z: absorbed_bins.sum(axis=0) / grid.dz_mm,
+        schema.ABSORBED_RZ: absorbed_bins / volume,
+        schema.FLUENCE_RATE_RZ: fluence_bins / volume,
     }
+    data = {name: (schema.VARIABLES[name].dims, value) for name, value in values.items()}
     dataset = xr.Dataset(data, coords=coords)
     dataset.attrs.update(
         method="diffusion",

@@ -51,7 +51,7 @@ def test_mcml_writes_every_run_next_to_the_mci_as_the_api_would(tmp_path):
     assert "run 1/2 a.mco" in done.stdout and "run 2/2 sub/b.mco" in done.stdout
     paths = (tmp_path / "a.mco", tmp_path / "sub" / "b.mco")
     for mci_run, path in zip(read_mci(mci), paths, strict=True):
-        simulation = mci_run.simulation.model_copy(update={"seed": 3})
+        simulation = mci_run.simulation.updated({"seed": 3})
         expected = format_mco(pd.simulate(simulation), mci_run.output_name)
         # Same seed, same numbers whatever the thread count: the files match line for
         # line, apart from the CPU time MCML reports.

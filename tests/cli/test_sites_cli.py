@@ -44,7 +44,7 @@ def test_sites_show_prints_layers_optics_nerve_and_sources() -> None:
 
 def test_sites_show_takes_a_file_and_a_patient(tmp_path: Path) -> None:
     site_path = tmp_path / "ankle.json"
-    load_site("medial-ankle-tibial").model_copy(update={"name": "ankle"}).save(site_path)
+    load_site("medial-ankle-tibial").updated({"name": "ankle"}).save(site_path)
     patient_path = tmp_path / "patient.toml"
     Patient(skin_type=6, subcutaneous_fat_mm=5.0).save(patient_path)
     output = _run("sites", "show", str(site_path), "--patient", str(patient_path))

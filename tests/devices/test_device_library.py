@@ -33,7 +33,7 @@ def test_the_trial_devices_are_shipped() -> None:
 
 
 def test_user_devices_join_the_library(user_dir: Path) -> None:
-    device = load_device("808nm-laser-probe").model_copy(update={"name": "my-probe"})
+    device = load_device("808nm-laser-probe").updated({"name": "my-probe"})
     device.save(user_dir / "my-probe.json")
     assert "my-probe" in list_devices()
     assert load_device("my-probe") == device
@@ -60,7 +60,7 @@ def test_a_name_defined_twice_is_an_error(user_dir: Path) -> None:
 
 def test_invalid_user_file_names_file_field_and_value(user_dir: Path) -> None:
     path = user_dir / "bad-probe.toml"
-    load_device("904nm-pulsed-laser").model_copy(update={"name": "bad-probe"}).save(path)
+    load_device("904nm-pulsed-laser").updated({"name": "bad-probe"}).save(path)
     path.write_text(path.read_text().replace("duty_cycle = 0.001", "duty_cycle = 0.002"))
     with pytest.raises(ValueError) as error:
         load_device("bad-probe")

@@ -19,7 +19,7 @@ def feasible_plan() -> Plan:
 
 @pytest.fixture(scope="session")
 def infeasible_plan() -> Plan:
-    tiny = load_device("808nm-laser-probe").model_copy(update={"power_W": 0.001})
+    tiny = load_device("808nm-laser-probe").updated({"power_W": 0.001})
     return plan("medial-ankle-tibial", tiny, PATIENT)
 
 

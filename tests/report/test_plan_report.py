@@ -185,9 +185,9 @@ def test_temperature_curve_reaches_the_plans_peak(feasible_plan: Plan) -> None:
 def test_text_from_files_is_escaped() -> None:
     site = load_site("medial-ankle-tibial")
     layers = list(site.layers)
-    layers[2] = layers[2].model_copy(update={"name": "<i>fat</i> & friends"})
-    hostile = site.model_copy(
-        update={
+    layers[2] = layers[2].updated({"name": "<i>fat</i> & friends"})
+    hostile = site.updated(
+        {
             "description": "<script>alert('site')</script> and <b>bold</b>",
             "title": 'Ankle "<img src=x onerror=alert(1)>"',
             "layers": tuple(layers),

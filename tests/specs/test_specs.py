@@ -64,7 +64,7 @@ def test_specs_are_frozen():
     props = skin()
     with pytest.raises(ValidationError):
         props.g = 0.5  # type: ignore[misc]
-    assert props.model_copy(update={"g": 0.5}).g == 0.5
+    assert props.updated({"g": 0.5}).g == 0.5
 
 
 def test_all_clear_stack_is_rejected():
@@ -100,8 +100,8 @@ def test_batches_cannot_exceed_photons():
 
 
 def test_stack_geometry():
-    two = stack().model_copy(
-        update={"layers": (*stack().layers, pd.Layer(name="fat", thickness_mm=3.0, tissue=skin()))}
+    two = stack().updated(
+        {"layers": (*stack().layers, pd.Layer(name="fat", thickness_mm=3.0, tissue=skin()))}
     )
     assert two.boundaries_mm == (0.0, 2.0, 5.0)
     assert two.thickness_mm == 5.0

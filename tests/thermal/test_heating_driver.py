@@ -167,10 +167,10 @@ def test_tissues_by_name_or_properties() -> None:
         heat_from_transport(ds, ["dermis", "muscle"], power_W=0.5, duration_s=60.0)
     renamed = simulation().model_copy(deep=True)
     layers = tuple(
-        layer.model_copy(update={"name": f"heel {layer.name}"}) for layer in renamed.stack.layers
+        layer.updated({"name": f"heel {layer.name}"}) for layer in renamed.stack.layers
     )
-    stack = renamed.stack.model_copy(update={"layers": layers})
-    ds_renamed = ds.assign_attrs(simulation=renamed.model_copy(update={"stack": stack}).to_json())
+    stack = renamed.stack.updated({"layers": layers})
+    ds_renamed = ds.assign_attrs(simulation=renamed.updated({"stack": stack}).to_json())
     with pytest.raises(ValueError, match="not thermal presets.*site.layers"):
         heat_from_transport(ds_renamed, None, power_W=0.5, duration_s=60.0)
     by_tissue = heat_from_transport(ds_renamed, names, power_W=0.5, duration_s=60.0)

@@ -98,7 +98,7 @@ def test_skin_type_darkens_only_the_pigmented_layer() -> None:
 def test_composition_overrides_reach_the_stack() -> None:
     site = load_site("wrist-median")
     layers = list(site.layers)
-    layers[1] = layers[1].model_copy(update={"composition": {"blood_fraction": 0.02}})
+    layers[1] = layers[1].updated({"composition": {"blood_fraction": 0.02}})
     richer = Site.model_validate(site.model_dump() | {"layers": [x.model_dump() for x in layers]})
     base_mua = site.stack(660.0).layers[1].tissue.mua_per_mm
     assert richer.stack(660.0).layers[1].tissue.mua_per_mm > base_mua

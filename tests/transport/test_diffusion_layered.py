@@ -251,7 +251,7 @@ def test_comparison_of_a_result_with_itself_has_zero_error() -> None:
     np.testing.assert_allclose(comparison.relative_error_axis.values[valid], 0.0, atol=1e-12)
     assert comparison.attrs["depth_mm"] == pytest.approx(5.25)
     assert comparison.depth_tmfp.values[0] == pytest.approx(0.25 * (2.043 + 0.04))
-    other = simulation.model_copy(update={"grid": pd.Grid(dr_mm=0.5, dz_mm=0.4, nr=20, nz=30)})
+    other = simulation.updated({"grid": pd.Grid(dr_mm=0.5, dz_mm=0.4, nr=20, nz=30)})
     with pytest.raises(ValueError, match="mc_dataset.z_mm"):
         compare_to_monte_carlo(other, posing)
 

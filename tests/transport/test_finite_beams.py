@@ -74,7 +74,7 @@ def test_convolve_option_runs_pencil_and_convolves() -> None:
     beam = Beam(profile="flat_top", radius_mm=0.3)
     grid = Grid(dr_mm=0.05, nr=30, dz_mm=0.05, nz=10, na=2)
     base = Simulation(stack=STACK, photons=4_000, seed=5, grid=grid)
-    direct = simulate(base.model_copy(update={"beam": beam, "finite_beam": "convolve"}))
+    direct = simulate(base.updated({"beam": beam, "finite_beam": "convolve"}))
     by_hand = convolve_dataset(simulate(base), beam)
     for name in by_hand.data_vars:
         assert direct[name].values.tobytes() == by_hand[name].values.tobytes(), name

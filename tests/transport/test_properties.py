@@ -118,11 +118,11 @@ def _split(stack: TissueStack, index: int) -> TissueStack:
     layer = stack.layers[index]
     half = layer.thickness_mm / 2.0
     halves = tuple(
-        layer.model_copy(update={"name": f"{layer.name}{part}", "thickness_mm": half})
+        layer.updated({"name": f"{layer.name}{part}", "thickness_mm": half})
         for part in ("a", "b")
     )
     layers = stack.layers[:index] + halves + stack.layers[index + 1 :]
-    return stack.model_copy(update={"layers": layers})
+    return stack.updated({"layers": layers})
 
 
 @PROPERTY_SETTINGS
@@ -147,14 +147,14 @@ def test_similarity_under_scaling_by_powers_of_two(
     floating-point operation scales exactly, so totals are bit-identical and the radial
     densities scale by exactly 1 / s^2."""
     scale = 2.0**power
-    scaled = stack.model_copy(
-        update={
+    scaled = stack.updated(
+        {
             "layers": tuple(
-                layer.model_copy(
-                    update={
+                layer.updated(
+                    {
                         "thickness_mm": layer.thickness_mm * scale,
-                        "tissue": layer.tissue.model_copy(
-                            update={
+                        "tissue": layer.tissue.updated(
+                            {
                                 "mua_per_mm": layer.tissue.mua_per_mm / scale,
                                 "mus_per_mm": layer.tissue.mus_per_mm / scale,
                             }
@@ -165,7 +165,7 @@ def test_similarity_under_scaling_by_powers_of_two(
             )
         }
     )
-    grid = GRID.model_copy(update={"dr_mm": GRID.dr_mm * scale, "dz_mm": GRID.dz_mm * scale})
+    grid = GRID.updated({"dr_mm": GRID.dr_mm * scale, "dz_mm": GRID.dz_mm * scale})
     original, similar = run(stack, PHOTONS, seed, grid=GRID), run(scaled, PHOTONS, seed, grid=grid)
     for name in ("diffuse_reflectance", "absorbed_fraction", "transmittance"):
         assert float(original[name]) == float(similar[name]), name

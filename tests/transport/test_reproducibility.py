@@ -45,8 +45,8 @@ def test_same_seed_same_bits_on_one_or_two_threads() -> None:
 
 def test_same_seed_same_bits_for_convolved_beams() -> None:
     """The convolution path inherits the pencil run's reproducibility."""
-    convolved = SIMULATION.model_copy(
-        update={"beam": Beam(profile="gaussian", radius_mm=0.3), "finite_beam": "convolve"}
+    convolved = SIMULATION.updated(
+        {"beam": Beam(profile="gaussian", radius_mm=0.3), "finite_beam": "convolve"}
     )
     assert_bit_identical(simulate(convolved, workers=1), simulate(convolved, workers=2))
 
@@ -80,7 +80,7 @@ def test_batches_run_in_any_order_give_the_same_bits() -> None:
 def test_different_seeds_give_different_numbers() -> None:
     """Independent streams: every total and most bins differ between two seeds."""
     first = simulate(SIMULATION, workers=1)
-    second = simulate(SIMULATION.model_copy(update={"seed": SIMULATION.seed + 1}), workers=1)
+    second = simulate(SIMULATION.updated({"seed": SIMULATION.seed + 1}), workers=1)
     for name in ("diffuse_reflectance", "transmittance", "absorbed_fraction"):
         assert float(first[name]) != float(second[name])
     occupied = first.absorbed_rz_per_mm3.values > 0
@@ -128,8 +128,8 @@ def test_public_batches_reduced_in_order_equal_simulate() -> None:
     finish: the dataset equals simulate()'s bit for bit, also for a convolved beam."""
     from photodose.transport import finish, reduce, run_batch
 
-    convolved = SIMULATION.model_copy(
-        update={"beam": Beam(profile="gaussian", radius_mm=0.3), "finite_beam": "convolve"}
+    convolved = SIMULATION.updated(
+        {"beam": Beam(profile="gaussian", radius_mm=0.3), "finite_beam": "convolve"}
     )
     for simulation in (SIMULATION, convolved):
         indices = list(range(simulation.batch_count))

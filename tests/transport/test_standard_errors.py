@@ -26,7 +26,7 @@ BEAM = Beam(profile="gaussian", radius_mm=0.4)
 
 @pytest.fixture(scope="module")
 def runs() -> list:
-    return [simulate(BASE.model_copy(update={"seed": 9000 + k}), workers=1) for k in range(RUNS)]
+    return [simulate(BASE.updated({"seed": 9000 + k}), workers=1) for k in range(RUNS)]
 
 
 def _variance_ratio(results: list, name: str, index: tuple = ()) -> float:
