@@ -73,6 +73,8 @@ def prepare_cell(
     (a population's sampled patient); ValueError if a factor leaves the site's range."""
     base = site if site is not None else load_site(coords["site"])
     device = load_device(coords["device"])
+    if coords.get("wavelength_nm") is not None:
+        device = device.updated(**{"emission.peak_nm": float(coords["wavelength_nm"])})
     skin_type = int(coords.get("skin_type", 2))
     patient = Patient(skin_type=skin_type, subcutaneous_fat_mm=coords.get("subcutaneous_fat_mm"))
     adapted = base.for_patient(patient) if site is None else base

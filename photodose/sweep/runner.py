@@ -253,7 +253,7 @@ def dask_client(
         with Client(address) as client:
             yield client, address, client.dashboard_link
         return
-    count = os.cpu_count() or 1 if workers is None else workers
+    count = (os.cpu_count() or 1) if workers is None else workers
     if count < 0:
         raise BadInputError("--workers", count, "must be >= 0 (0: run in this process)")
     if count == 0:

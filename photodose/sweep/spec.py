@@ -1,5 +1,5 @@
-"""The sweep spec: which cells to run (a product over sites, devices, skin types and
-patient factors), with which engine, photons and seed; or a population of patients.
+"""The sweep spec: which cells to run (a product over sites, devices, wavelengths, skin
+types and patient factors), with which engine, photons and seed; or a population.
 
 Read from TOML or JSON with a top-level `[sweep]` table:
 
@@ -29,6 +29,7 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from photodose.devices.library import list_devices, load_device
 from photodose.dose.window import DoseWindow
 from photodose.errors import BadInputError, InputFileError
+from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 from photodose.safety.temperature import HARD_STOP_C, TemperatureLimits
 from photodose.specs import Spec, describe_error
 from photodose.tissue.library import list_sites
@@ -36,7 +37,7 @@ from photodose.tissue.library import list_sites
 Engine = Literal["fast", "monte-carlo"]
 
 # the order of the dataset's dimensions, and of the cells (row-major over these)
-GRID_DIMS = ("site", "device", "skin_type", "subcutaneous_fat_mm")
+GRID_DIMS = ("site", "device", "wavelength_nm", "skin_type", "subcutaneous_fat_mm")
 # a sweep larger than this is refused (each cell is a zarr chunk and a Dask task group)
 MAX_CELLS = 100_000
 
@@ -60,6 +61,12 @@ class SweepGrid(Spec):
 
     site: tuple[str, ...] = Field(min_length=1, description="site names (photodose sites)")
     device: tuple[str, ...] = Field(min_length=1, description="device names (photodose devices)")
+    wavelength_nm: tuple[float, ...] | None = Field(
+        default=None,
+        min_length=1,
+        description="the devices' emission peak moved to each wavelength, nm (an LED keeps "
+        "its band width); absent: each device's own",
+    )
     skin_type: tuple[int, ...] = Field(default=(2,), min_length=1, description="Fitzpatrick I-VI")
     subcutaneous_fat_mm: tuple[float, ...] | None = Field(
         default=None,
@@ -85,6 +92,19 @@ class SweepGrid(Spec):
         if bad:
             raise ValueError(f"skin_type = {bad}: Fitzpatrick types are 1 to 6")
         return _unique("skin_type", value)
+
+    @field_validator("wavelength_nm")
+    @classmethod
+    def _wavelengths(cls, value: tuple[float, ...] | None) -> tuple[float, ...] | None:
+        if value is None:
+            return None
+        bad = [v for v in value if not WAVELENGTH_MIN_NM <= v <= WAVELENGTH_MAX_NM]
+        if bad:
+            raise ValueError(
+                f"wavelength_nm = {bad}: the optical data cover "
+                f"{WAVELENGTH_MIN_NM:g}-{WAVELENGTH_MAX_NM:g} nm"
+            )
+        return _unique("wavelength_nm", value)
 
     @field_validator("subcutaneous_fat_mm")
     @classmethod

@@ -75,6 +75,23 @@ def test_fast_engine_equals_the_planners_fast_path(tmp_path: Path) -> None:
     assert np.isnan(ds[RATE.replace("_rate_", "_rate_se_")].values).all()
 
 
+def test_wavelength_axis_moves_the_devices_emission(tmp_path: Path) -> None:
+    grid = {"site": ["wrist-median"], "device": ["890nm-led-pad"], "wavelength_nm": [660, 980]}
+    spec = parse_sweep({"sweep": {"engine": "fast", "grid": grid}})
+    ds = sweep(spec, tmp_path / "wavelengths.zarr", workers=0).dataset
+    assert ds[RATE].dims == ("site", "device", "wavelength_nm", "skin_type")
+    site = pd.load_site("wrist-median")
+    for wavelength in (660.0, 980.0):
+        device = pd.load_device("890nm-led-pad").updated(**{"emission.peak_nm": wavelength})
+        light = light_field(site, device, 2, "diffusion")
+        expected = pd.dose_at_nerve(light, 1.0, 1.0, transport_beam(device),
+                                    site.nerve.depth_mm, site.nerve.diameter_mm)  # fmt: skip
+        value = float(ds[RATE].sel(wavelength_nm=wavelength).values.item())
+        assert value == expected.target_fluence_rate_mW_per_cm2
+    # the emission really moved: the two wavelengths' optics differ
+    assert ds[RATE].sel(wavelength_nm=660.0).item() != ds[RATE].sel(wavelength_nm=980.0).item()
+
+
 def test_bit_identical_on_one_and_two_workers(
     in_process: Any, one_worker: Any, two_workers: Any, tmp_path: Path
 ) -> None:
