@@ -70,8 +70,13 @@ def sweep_command(
             rate = f"{state.photons_per_s:,.0f} photons/s" if state.photons_done else ""
             bar.update(task, total=state.cells_total, completed=state.cells_done, rate=rate)
 
-        run = sweep(sweep_spec, out, workers=workers, scheduler=scheduler, progress=tick,
-                    on_start=started)  # fmt: skip
+        try:
+            run = sweep(sweep_spec, out, workers=workers, scheduler=scheduler, progress=tick,
+                        on_start=started)  # fmt: skip
+        except KeyboardInterrupt:
+            console.print(f"interrupted: the finished {unit} are saved in {out}; run the same "
+                          "command again to compute the rest")  # fmt: skip
+            raise typer.Exit(130) from None
     _show(run, unit)
 
 

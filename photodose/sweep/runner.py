@@ -39,7 +39,7 @@ from photodose.sweep.cell import (
     prepare_cell,
     run_batches,
 )
-from photodose.sweep.spec import SweepSpec, load_sweep, parse_sweep
+from photodose.sweep.spec import GRID_DIMS, SweepSpec, load_sweep, parse_sweep
 from photodose.sweep.store import RegionWriter, Variable, create_or_open, open_result
 
 SCHEDULER_ENV = "PHOTODOSE_DASK_SCHEDULER"
@@ -195,14 +195,18 @@ class PatientBlockJob:
                              key=f"{tag}-patients", pure=False)  # fmt: skip
 
 
-def _grid_jobs(spec: SweepSpec, done: np.ndarray) -> tuple[list[Job], dict[str, Any]]:
-    grid = spec.grid
-    assert grid is not None
-    coords = grid.coords()
-    shape = tuple(len(v) for v in coords.values())
+def _cell_list(spec: SweepSpec) -> list[dict[str, Any]]:
+    """Every cell's coordinates, in store order."""
+    if spec.grid is not None:
+        return spec.grid.cells()
+    assert spec.cells is not None
+    return [cell.coords() for cell in spec.cells]
+
+
+def _cell_jobs(spec: SweepSpec, done: np.ndarray) -> list[Job]:
     jobs: list[Job] = []
-    for flat, cell in enumerate(grid.cells()):
-        index = np.unravel_index(flat, shape)
+    for flat, cell in enumerate(_cell_list(spec)):
+        index = np.unravel_index(flat, done.shape)
         if done[index]:
             continue
         try:
@@ -217,7 +221,20 @@ def _grid_jobs(spec: SweepSpec, done: np.ndarray) -> tuple[list[Job], dict[str, 
         region = tuple(int(i) for i in index)
         jobs.append(MonteCarloCellJob(region, work, spec.batches_per_task)
                     if spec.engine == "monte-carlo" else FastCellJob(region, work))  # fmt: skip
-    return jobs, coords
+    return jobs
+
+
+def _list_labels(spec: SweepSpec) -> dict[str, tuple[str, list[Any]]]:
+    """Each listed cell's fields as coordinates along `cell` (NaN: the site's or the
+    device's own value)."""
+    assert spec.cells is not None
+    labels: dict[str, tuple[str, list[Any]]] = {}
+    for name in GRID_DIMS:
+        values = [getattr(cell, name) for cell in spec.cells]
+        if all(v is None for v in values):
+            continue
+        labels[name] = ("cell", [np.nan if v is None else v for v in values])
+    return labels
 
 
 def _population_jobs(spec: SweepSpec, done: np.ndarray) -> list[Job]:
@@ -296,19 +313,23 @@ def sweep(
     cell or block; `on_start(description, dashboard_link)` once the cluster is up."""
     spec = _resolve_spec(spec)
     path = Path(out)
+    labels = None
     if spec.grid is not None:
         coords = spec.grid.coords()
         variables, chunks = CELL_VARIABLES, None
+    elif spec.cells is not None:
+        coords = {"cell": list(range(len(spec.cells)))}
+        variables, chunks, labels = CELL_VARIABLES, None, _list_labels(spec)
     else:
         assert spec.population is not None
         coords = {"patient": list(range(spec.population.patients))}
         variables = POPULATION_VARIABLES
         chunks = {"patient": spec.population.patients_per_task}
-    done = create_or_open(path, coords, variables, spec.canonical(), chunks,
-                          attrs={"engine": spec.engine, "seed": spec.seed})  # fmt: skip
+    attrs = {"engine": spec.engine, "seed": spec.seed}
+    done = create_or_open(path, coords, variables, spec.canonical(), chunks, attrs, labels)
     skipped = int(done.sum())
-    if spec.grid is not None:
-        jobs, _ = _grid_jobs(spec, done)
+    if spec.population is None:
+        jobs = _cell_jobs(spec, done)
     else:
         jobs = _population_jobs(spec, done)
         # patients done inside a block that is not wholly done are computed again

@@ -128,6 +128,37 @@ class SweepGrid(Spec):
                 for combo in itertools.product(*coords.values())]  # fmt: skip
 
 
+class SweepCell(Spec):
+    """One cell of a list sweep (`[[sweep.cells]]`): the grid's fields, one value each."""
+
+    site: str
+    device: str
+    wavelength_nm: float | None = None
+    skin_type: int = Field(default=2, ge=1, le=6)
+    subcutaneous_fat_mm: float | None = Field(default=None, gt=0.0, le=100.0)
+
+    @field_validator("site")
+    @classmethod
+    def _site(cls, value: str) -> str:
+        return _known("site", (value,), list_sites())[0]
+
+    @field_validator("device")
+    @classmethod
+    def _device(cls, value: str) -> str:
+        return _known("device", (value,), list_devices())[0]
+
+    @field_validator("wavelength_nm")
+    @classmethod
+    def _wavelength(cls, value: float | None) -> float | None:
+        checked = SweepGrid._wavelengths(None if value is None else (value,))
+        return None if checked is None else checked[0]
+
+    def coords(self) -> dict[str, Any]:
+        """The cell's coordinates as a grid cell has them (absent factors left out), so a
+        listed cell gets the seed, and the numbers, of the same cell in a grid."""
+        return {k: v for k, v in self.model_dump().items() if v is not None}
+
+
 class PopulationSpec(Spec):
     """Patients sampled around one site for one protocol (device, power, time per spot).
 
@@ -182,8 +213,7 @@ class PopulationSpec(Spec):
         rated = load_device(self.device).average_power_W
         if self.power_W is not None and self.power_W > rated:
             raise ValueError(
-                f"power_W = {self.power_W}: above the {self.device} rated average power "
-                f"{rated:g} W"
+                f"power_W = {self.power_W}: above the {self.device} rated average power {rated:g} W"
             )
         return self
 
@@ -203,16 +233,25 @@ class SweepSpec(Spec):
         default=16, ge=1, le=10_000, description="photon batches one Dask task runs"
     )
     grid: SweepGrid | None = None
+    cells: tuple[SweepCell, ...] | None = Field(default=None, min_length=1, max_length=MAX_CELLS)
     population: PopulationSpec | None = None
 
     @model_validator(mode="after")
     def _one_mode(self) -> SweepSpec:
-        if (self.grid is None) == (self.population is None):
-            raise ValueError("sweep: give exactly one of [sweep.grid] or [sweep.population]")
+        modes = [m for m in (self.grid, self.cells, self.population) if m is not None]
+        if len(modes) != 1:
+            raise ValueError(
+                "sweep: give exactly one of [sweep.grid], [[sweep.cells]] or [sweep.population]"
+            )
         if self.grid is not None and len(self.grid.cells()) > MAX_CELLS:
             raise ValueError(
                 f"sweep.grid: {len(self.grid.cells())} cells; at most {MAX_CELLS} per sweep"
             )
+        if self.cells is not None:
+            keys = [json.dumps(c.coords(), sort_keys=True) for c in self.cells]
+            repeated = sorted({k for k in keys if keys.count(k) > 1})
+            if repeated:
+                raise ValueError(f"cells: each cell must be listed once; repeated: {repeated}")
         if self.batches is not None and self.batches > self.photons:
             raise ValueError(f"batches = {self.batches}: cannot exceed photons = {self.photons}")
         return self

@@ -44,11 +44,14 @@ def create_or_open(
     spec_json: str,
     chunks: dict[str, int] | None = None,
     attrs: dict[str, Any] | None = None,
+    labels: dict[str, tuple[str, Sequence[Any]]] | None = None,
 ) -> np.ndarray:
     """Write the template at `path` unless it exists; return the done-mask.
 
-    `chunks` per dimension (default 1: one chunk per cell). An existing store must have
-    been made by the same spec (`spec_json`), else BadInputError."""
+    `coords`: the dimensions and their values; `labels`: further coordinates along a
+    dimension ({name: (dim, values)}, e.g. each listed cell's site); `chunks` per
+    dimension (default 1: one chunk per cell). An existing store must have been made by
+    the same spec (`spec_json`), else BadInputError."""
     path = Path(path)
     if path.exists():
         try:
@@ -69,9 +72,13 @@ def create_or_open(
     }
     data[DONE] = (dims, np.zeros(shape, dtype=bool),
                   {"long_name": "cell finished and written", "units": "1"})  # fmt: skip
+    all_coords = {name: (name, _coordinate(values)) for name, values in coords.items()}
+    all_coords |= {
+        name: (dim, _coordinate(values)) for name, (dim, values) in (labels or {}).items()
+    }
     template = xr.Dataset(
         data,
-        coords={name: (name, _coordinate(values)) for name, values in coords.items()},
+        coords=all_coords,
         attrs={
             "sweep_spec": spec_json,
             "photodose_version": photodose.__version__,

@@ -92,6 +92,19 @@ def test_wavelength_axis_moves_the_devices_emission(tmp_path: Path) -> None:
     assert ds[RATE].sel(wavelength_nm=660.0).item() != ds[RATE].sel(wavelength_nm=980.0).item()
 
 
+def test_listed_cells_equal_the_same_grid_cells(in_process: Any, tmp_path: Path) -> None:
+    cells = [{"site": "medial-ankle-tibial", "device": "890nm-led-pad", "skin_type": 5},
+             {"site": "wrist-median", "device": "808nm-laser-probe"}]  # fmt: skip
+    spec = small(ISSUE, grid=None, cells=cells)
+    ds = sweep(spec, tmp_path / "list.zarr", workers=0).dataset
+    assert ds[RATE].dims == ("cell",)
+    assert list(ds["site"].values) == ["medial-ankle-tibial", "wrist-median"]
+    assert list(ds["skin_type"].values) == [5, 2]
+    for i, cell in enumerate(cells):
+        grid_value = in_process.dataset[RATE].sel({"skin_type": 2} | cell).values
+        assert ds[RATE].values[i].tobytes() == grid_value.tobytes()
+
+
 def test_bit_identical_on_one_and_two_workers(
     in_process: Any, one_worker: Any, two_workers: Any, tmp_path: Path
 ) -> None:

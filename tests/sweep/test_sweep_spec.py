@@ -50,6 +50,7 @@ def test_unknown_site_names_the_field_and_the_known_names() -> None:
         ({"photons": 0, "grid": {"site": ["wrist-median"], "device": ["890nm-led-pad"]}},
          r"photons"),
         ({}, r"exactly one of"),
+        ({"cells": [{"site": "wrist-median", "device": "890nm-led-pad"}] * 2}, r"listed once"),
     ],
 )  # fmt: skip
 def test_bad_values_are_refused(table: dict, pattern: str) -> None:
