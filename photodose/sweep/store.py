@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 import zarr
 
-import photodose
+from photodose._version import __version__
 from photodose.errors import BadInputError
 
 DONE = "done"
@@ -81,7 +81,7 @@ def create_or_open(
         coords=all_coords,
         attrs={
             "sweep_spec": spec_json,
-            "photodose_version": photodose.__version__,
+            "photodose_version": __version__,
             **(attrs or {}),
         },  # fmt: skip
     )
