@@ -114,7 +114,7 @@ def _show_cells(run: SweepRun, console: Console) -> None:
     ds = run.dataset
     name = "nerve_fluence_rate_mW_per_cm2_per_W"
     table = Table(title=f"nerve fluence rate per watt delivered ({ds[name].attrs['units']})")
-    dims = list(ds[name].dims)
+    dims = [str(dim) for dim in ds[name].dims]
     for dim in dims:
         table.add_column(dim)
     table.add_column("value", justify="right")

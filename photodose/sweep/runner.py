@@ -21,7 +21,7 @@ import math
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,8 +128,11 @@ class SweepRun:
 
 
 class Job(Protocol):
-    region: tuple[int | slice, ...]
-    cells: int
+    @property
+    def region(self) -> tuple[int | slice, ...]: ...
+
+    @property
+    def cells(self) -> int: ...
 
     def local(self) -> dict[str, Any]: ...
 
@@ -314,6 +317,8 @@ def sweep(
     spec = _resolve_spec(spec)
     path = Path(out)
     labels = None
+    coords: Mapping[str, Sequence[Any]]
+    variables: tuple[Variable, ...]
     if spec.grid is not None:
         coords = spec.grid.coords()
         variables, chunks = CELL_VARIABLES, None

@@ -10,7 +10,7 @@ Reopening a store made by a different spec is refused: it would mix two sweeps.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -39,12 +39,12 @@ def _attrs(variable: Variable) -> dict[str, str]:
 
 def create_or_open(
     path: str | Path,
-    coords: dict[str, Sequence[Any]],
+    coords: Mapping[str, Sequence[Any]],
     variables: Sequence[Variable],
     spec_json: str,
-    chunks: dict[str, int] | None = None,
-    attrs: dict[str, Any] | None = None,
-    labels: dict[str, tuple[str, Sequence[Any]]] | None = None,
+    chunks: Mapping[str, int] | None = None,
+    attrs: Mapping[str, Any] | None = None,
+    labels: Mapping[str, tuple[str, Sequence[Any]]] | None = None,
 ) -> np.ndarray:
     """Write the template at `path` unless it exists; return the done-mask.
 
@@ -106,8 +106,13 @@ class RegionWriter:
     def write(self, region: tuple[int | slice, ...], values: dict[str, Any]) -> None:
         """Values first, then the done flag: a crash in between leaves the cell undone."""
         for name, value in values.items():
-            self.group[name][region] = value
-        self.group[DONE][region] = True
+            self._array(name)[region] = value
+        self._array(DONE)[region] = True
+
+    def _array(self, name: str) -> zarr.Array:
+        array = self.group[name]
+        assert isinstance(array, zarr.Array), name
+        return array
 
 
 def open_result(path: str | Path) -> xr.Dataset:
