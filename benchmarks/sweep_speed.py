@@ -68,10 +68,20 @@ def main() -> None:
     parser.add_argument("--photons", type=int, default=40_000, help="per cell (one wavelength)")
     parser.add_argument("--patients", type=int, default=1000)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--part", choices=("all", "grid", "population"), default="all")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="photodose-sweep-bench-"))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start "
           "(a shared machine: other work competes for the cores)")  # fmt: skip
+    if args.part in ("all", "grid"):
+        grid_figures(args, folder)
+    if args.part in ("all", "population"):
+        population_figures(args, folder)
+    print(f"load average at the end {os.getloadavg()[0]:.2f}")
+    shutil.rmtree(folder)
+
+
+def grid_figures(args: argparse.Namespace, folder: Path) -> None:
     mc = grid_spec(args.photons, 64, 16, SITES, [2, 5])
     warm = grid_spec(200, 4, 2, SITES[:1], [2])
 
@@ -103,9 +113,12 @@ def main() -> None:
     print(f"overhead per task: {overhead_ms:.1f} ms ({tasks} tiny tasks: {dask_tiny:.2f} s on "
           f"1 worker vs {local_tiny:.2f} s in-process)")  # fmt: skip
 
+
+
+def population_figures(args: argparse.Namespace, folder: Path) -> None:
     with dask_client(2, None) as (client, _, _):
         timed(population_spec(4, True), folder, client=client)
-        for temperature in (True, False):
+        for temperature in (False, True):
             elapsed, run = best(1, population_spec(args.patients, temperature), folder,
                                 client=client)  # fmt: skip
             what = "nerve dose + skin heating" if temperature else "nerve dose only"
@@ -117,9 +130,8 @@ def main() -> None:
                   f"{s['nerve_fluence_p95_J_per_cm2']:.2f}), in band "
                   f"{100 * s['share_in_dose_band']:.0f} %"
                   + (f", peak skin median {s['peak_skin_temperature_median_C']:.1f} C"
-                     if temperature else ""))  # fmt: skip
-    print(f"load average at the end {os.getloadavg()[0]:.2f}")
-    shutil.rmtree(folder)
+                     if temperature else "")
+                  + f" (load average {os.getloadavg()[0]:.2f})", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
