@@ -3,7 +3,9 @@
 Measured in this run, on a local cluster of worker processes (one thread each):
 - parallel efficiency of a 16-cell Monte Carlo sweep (4 sites x 2 laser probes x 2 skin
   types): T(1 worker) / (2 x T(2 workers)), goal >= 0.9 (issue 21); the sweep's cells are
-  also run in this process (no cluster) as a reference and checked bit-identical;
+  also run in this process (no cluster) as a reference and checked bit-identical; and the
+  workers' CPU seconds for the sweep on 1 and on 2 workers (their ratio is the efficiency
+  the machine's other load cannot distort: the work that splitting adds);
 - overhead per task: a sweep of tiny tasks (one photon batch of a few photons each) on
   1 worker against the same work in this process, (T_dask - T_local) / tasks;
 - a 1,000-patient fast-path population (wrist, 890 nm LED pad, rated power, 2 minutes)
@@ -88,10 +90,13 @@ def grid_figures(args: argparse.Namespace, folder: Path) -> None:
     # reference: no cluster
     local_s, local = best(1, mc, folder, workers=0)
     times: dict[int, float] = {}
+    cpu: dict[int, float] = {}  # worker processes' CPU seconds per sweep
     for workers in (1, 2):
         with dask_client(workers, None) as (client, _, _):
             timed(warm, folder, client=client)
+            before = sum(client.run(time.process_time).values())
             times[workers], run = best(args.repeats, mc, folder, client=client)
+            cpu[workers] = (sum(client.run(time.process_time).values()) - before) / args.repeats
             for name in local.dataset.data_vars:
                 same = local.dataset[name].values.tobytes() == run.dataset[name].values.tobytes()
                 assert same, f"{name} differs on {workers} worker(s)"
@@ -109,6 +114,9 @@ def grid_figures(args: argparse.Namespace, folder: Path) -> None:
           f"({photons / times[2]:,.0f} photons/s)")  # fmt: skip
     print(f"  speed-up 1 -> 2 workers {times[1] / times[2]:.2f}x, parallel efficiency "
           f"{efficiency:.2f} (goal >= 0.9); datasets bit-identical")  # fmt: skip
+    print(f"  workers' CPU time per sweep: 1 worker {cpu[1]:.1f} s, 2 workers {cpu[2]:.1f} s: "
+          f"CPU efficiency {cpu[1] / cpu[2]:.2f} (what splitting costs in work, whatever "
+          "else runs on the machine)")  # fmt: skip
     overhead_ms = (dask_tiny - local_tiny) / tasks * 1e3
     print(f"overhead per task: {overhead_ms:.1f} ms ({tasks} tiny tasks: {dask_tiny:.2f} s on "
           f"1 worker vs {local_tiny:.2f} s in-process)")  # fmt: skip
