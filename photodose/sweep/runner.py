@@ -30,7 +30,7 @@ from typing import Any, Protocol
 import numpy as np
 import xarray as xr
 
-from photodose.errors import BadInputError
+from photodose.errors import BadInputError, ResourceLimitError
 from photodose.sweep import population as population_mode
 from photodose.sweep.cell import (
     batch_blocks,
@@ -43,6 +43,9 @@ from photodose.sweep.spec import GRID_DIMS, SweepSpec, load_sweep, parse_sweep
 from photodose.sweep.store import RegionWriter, Variable, create_or_open, open_result
 
 SCHEDULER_ENV = "PHOTODOSE_DASK_SCHEDULER"
+SCHEDULER_TIMEOUT_S = 10
+# more local worker processes than this per core only add memory and start-up time
+MAX_WORKERS_PER_CORE = 4
 # the workers' kernels run on one thread: Dask gives each worker process one task at a time
 SINGLE_THREAD_ENV = {
     "NUMBA_NUM_THREADS": "1",
@@ -270,12 +273,21 @@ def dask_client(
     if address:
         from distributed import Client
 
-        with Client(address) as client:
+        try:
+            client = Client(address, timeout=SCHEDULER_TIMEOUT_S)
+        except (OSError, TimeoutError) as error:
+            raise BadInputError("--scheduler", address, "no Dask scheduler answers there",
+                                reason=f"{type(error).__name__}: {error}") from error  # fmt: skip
+        with client:
             yield client, address, client.dashboard_link
         return
-    count = (os.cpu_count() or 1) if workers is None else workers
+    cores = os.cpu_count() or 1
+    count = cores if workers is None else workers
     if count < 0:
         raise BadInputError("--workers", count, "must be >= 0 (0: run in this process)")
+    if count > MAX_WORKERS_PER_CORE * cores:
+        raise ResourceLimitError("--workers", count, f"at most {MAX_WORKERS_PER_CORE} worker "
+                                 f"processes per core ({cores} cores here)")  # fmt: skip
     if count == 0:
         yield None, "in-process", None
         return

@@ -176,6 +176,15 @@ def test_a_store_of_another_spec_is_refused(in_process: Any) -> None:
         sweep(other, in_process.path, workers=0)
 
 
+def test_unreachable_scheduler_and_too_many_workers_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(BadInputError, match="--scheduler.*no Dask scheduler answers"):
+        sweep(MC, tmp_path / "nowhere.zarr", scheduler="tcp://127.0.0.1:9")
+    with pytest.raises(BadInputError, match="--workers"):
+        sweep(MC, tmp_path / "many.zarr", workers=100_000)
+    with pytest.raises(BadInputError, match="--workers"):
+        sweep(MC, tmp_path / "negative.zarr", workers=-1)
+
+
 def test_scheduler_from_the_environment(
     in_process: Any, two_workers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
