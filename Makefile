@@ -28,12 +28,14 @@ browser:
 
 test: $(STAMP) browser
 	$(VENV)/bin/python -m pytest
+	$(VENV)/bin/python -m mypy photodose
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/run_all.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check photodose tests benchmarks examples
+	$(VENV)/bin/python -m mypy photodose
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

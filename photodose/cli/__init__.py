@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from photodose._version import __version__
 from photodose.errors import PhotodoseError
 
-_COMMAND_MODULES = ("plan", "sites", "optics", "simulate", "mcml", "sweep")
+_COMMAND_MODULES = ("plan", "report", "sites", "optics", "simulate", "mcml", "sweep")
 EXIT_BAD_INPUT = 2
 
 app = typer.Typer(

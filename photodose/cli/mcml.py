@@ -8,17 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
-from photodose.cli.progress import photon_progress
-from photodose.errors import InputFileError
-from photodose.io.mcml_format import read_mci, read_mco, write_mco
-from photodose.specs import Simulation
-from photodose.specs import result as schema
-from photodose.transport import simulate_with_stats
-from photodose.units import MM_PER_CM
 
 
 def register(app: typer.Typer) -> None:
@@ -37,6 +26,15 @@ def mcml_command(
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Run every run of an MCML input file; write each .mco under the name the .mci gives."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from photodose.cli.progress import photon_progress
+    from photodose.errors import InputFileError
+    from photodose.io.mcml_format import read_mci, write_mco
+    from photodose.specs import Simulation
+    from photodose.transport import simulate_with_stats
+
     if not mci.is_file():
         raise InputFileError(mci, "no such file")
     # Every run is read and checked before the first one starts, as MCML does.
@@ -70,6 +68,15 @@ def mcml_read_command(
     mco: Annotated[Path, typer.Argument(help="MCML output file (.mco)")],
 ) -> None:
     """Print an .mco file's input parameters and its RAT block (totals)."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.io.mcml_format import read_mco
+    from photodose.specs import Simulation
+    from photodose.specs import result as schema
+    from photodose.units import MM_PER_CM
+
     dataset = read_mco(mco)
     simulation = Simulation.from_json(dataset.attrs["simulation"])
     grid = simulation.grid

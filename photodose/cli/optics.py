@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import numpy as np
 import typer
-from numpy.typing import NDArray
-from rich.console import Console
-from rich.table import Table
 
-from photodose.errors import BadInputError
-from photodose.optics import optical_spectrum, tissue_preset
+if TYPE_CHECKING:  # the library loads inside the commands: --help stays fast
+    import numpy as np
+    from numpy.typing import NDArray
+
 
 _PLOT_SUFFIXES = (".png", ".svg")
 
@@ -24,6 +22,10 @@ def register(app: typer.Typer) -> None:
 
 def parse_wavelengths(text: str) -> NDArray[np.float64]:
     """'600:1100:10' (start:stop:step, stop included) or '810,850,980' -> wavelengths in nm."""
+    import numpy as np
+
+    from photodose.errors import BadInputError
+
     try:
         if ":" in text:
             parts = [float(p) for p in text.split(":")]
@@ -45,6 +47,8 @@ def parse_wavelengths(text: str) -> NDArray[np.float64]:
 
 def parse_overrides(items: list[str]) -> dict[str, Any]:
     """['blood_fraction=0.01', 'name=x'] -> {'blood_fraction': 0.01, 'name': 'x'}."""
+    from photodose.errors import BadInputError
+
     overrides: dict[str, Any] = {}
     for item in items:
         key, sep, value = item.partition("=")
@@ -76,6 +80,12 @@ def optics_command(
     ] = None,
 ) -> None:
     """Print mua, mus', mus, g and n of a tissue over wavelength (Jacques 2013 model)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.errors import BadInputError
+    from photodose.optics import optical_spectrum, tissue_preset
+
     if plot is not None and plot.suffix.lower() not in _PLOT_SUFFIXES:
         raise BadInputError("--plot", repr(str(plot)), "the file must end in .png or .svg")
     composition = tissue_preset(tissue, skin_type=skin_type, **parse_overrides(set_ or []))

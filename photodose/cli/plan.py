@@ -4,35 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
-from photodose.cli import fail
-from photodose.devices.library import load_device
-from photodose.dose.window import DoseWindow
-from photodose.errors import BadInputError, InvalidSpecError
-from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
-from photodose.report import write_plan_pdf, write_plan_report
-from photodose.report.series import temperature_curves
-from photodose.report.tables import (
-    Row,
-    nerve_dose_rows,
-    number,
-    protocol_rows,
-    skin_dose_rows,
-    temperature_rows,
-    verification_rows,
-)
-from photodose.report.wording import binding_in_words, headline, verification_summary
-from photodose.safety.contraindications import ScreeningInput
-from photodose.specs import describe_error
-from photodose.tissue.library import load_site
-from photodose.tissue.patient import Patient
+if TYPE_CHECKING:  # the library is imported inside the commands: --help stays fast
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.dose.window import DoseWindow
+    from photodose.planning import Plan, PlanRequest, Verification
+    from photodose.views.rows import Row
 
 REPORT_DIR = Path("out")
 T = TypeVar("T")
@@ -97,6 +79,14 @@ def plan_command(
     ] = None,
 ) -> None:
     """Plan a treatment: power and time per spot, spots, sessions; doses, heating, checks."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from photodose.cli import fail
+    from photodose.errors import BadInputError
+    from photodose.planning import plan_request, verify_plan
+    from photodose.report import write_plan_pdf, write_plan_report
+
     request = _request(
         site=site,
         device=device,
@@ -128,7 +118,7 @@ def plan_command(
             f"Monte Carlo check of the nerve dose: {photons:,} photons (seconds to minutes)"
         ):
             check = verify_plan(result, photons=photons, seed=seed)
-    _print_plan(console, result, check)
+    print_plan(console, result, check)
     path = report or REPORT_DIR / f"plan-{request.site.name}-{request.device.name}.html"
     written = write_plan_report(result, path, verification=check)
     console.print(f"report written to {escape(str(written))}")
@@ -154,6 +144,12 @@ def _request(
     options: dict[str, Any],
 ) -> PlanRequest:
     """Build the planning request; every input error becomes one line naming the field."""
+    from photodose.devices.library import load_device
+    from photodose.planning import PlanRequest
+    from photodose.safety.contraindications import ScreeningInput
+    from photodose.tissue.library import load_site
+    from photodose.tissue.patient import Patient
+
     fields: dict[str, Any] = {
         "site": _one_line(lambda: load_site(site)),
         "device": _one_line(lambda: load_device(device)),
@@ -168,6 +164,9 @@ def _request(
 
 
 def _parse_window(text: str) -> DoseWindow:
+    from photodose.dose.window import DoseWindow
+    from photodose.errors import BadInputError
+
     parts = text.split(":")
     try:
         lower, upper = (float(part) for part in parts)
@@ -183,13 +182,32 @@ def _parse_window(text: str) -> DoseWindow:
 def _one_line(build: Callable[[], T], where: str = "") -> T:
     """Call `build`; a validation error becomes an InvalidSpecError of one line saying
     where it happened, which `photodose.cli.main` prints as `error: ...` (exit status 2)."""
+    from pydantic import ValidationError
+
+    from photodose.errors import InvalidSpecError
+    from photodose.specs import describe_error
+
     try:
         return build()
     except ValidationError as error:
         raise InvalidSpecError(describe_error(error, where, one_line=True)) from None
 
 
-def _print_plan(console: Console, plan: Plan, check: Verification | None) -> None:
+def print_plan(console: Console, plan: Plan, check: Verification | None) -> None:
+    """The plan on the terminal: the same rows and words as the report (photodose.views)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from photodose.views.rows import (
+        nerve_dose_rows,
+        number,
+        protocol_rows,
+        skin_dose_rows,
+        temperature_rows,
+        verification_rows,
+    )
+    from photodose.views.wording import binding_in_words, headline, verification_summary
+
     request = plan.request
     patient = request.patient
     console.print(
@@ -214,7 +232,7 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
     console.print(_table("Protocol", protocol_rows(plan)))
     console.print(_table("Dose at the skin", skin_dose_rows(plan)))
     console.print(_table("Dose at the nerve", nerve_dose_rows(plan)))
-    console.print(_table("Temperature", temperature_rows(plan, temperature_curves(plan))))
+    console.print(_table("Temperature", temperature_rows(plan)))
     failed = [c for c in plan.checks if not c.passed]
     if failed:
         table = Table(title="Checks that fail or warn")
@@ -239,6 +257,9 @@ def _print_plan(console: Console, plan: Plan, check: Verification | None) -> Non
 
 
 def _table(title: str, rows: list[Row]) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
     table = Table(title=title)
     table.add_column("quantity")
     table.add_column("value", justify="right")

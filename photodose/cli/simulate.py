@@ -6,15 +6,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
-
-from photodose.cli.progress import photon_progress
-from photodose.errors import InputFileError
-from photodose.io.result_file import save_result
-from photodose.specs import Simulation
-from photodose.specs import result as schema
-from photodose.transport import simulate_with_stats
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +21,16 @@ def simulate_command(
     quiet: Annotated[bool, typer.Option(help="no progress bar")] = False,
 ) -> None:
     """Run photon transport in a layered stack; print totals, save the labelled result."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.cli.progress import photon_progress
+    from photodose.errors import InputFileError
+    from photodose.io.result_file import save_result
+    from photodose.specs import Simulation
+    from photodose.specs import result as schema
+    from photodose.transport import simulate_with_stats
+
     if not spec.is_file():
         raise InputFileError(spec, "no such file")
     simulation = Simulation.load(spec)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from photodose.devices import Device, load_device, load_devices
-from photodose.errors import InputFileError
-from photodose.tissue import Patient, Site, load_site, load_sites
-from photodose.units import MW_PER_W
+if TYPE_CHECKING:  # the library loads inside the commands: --help stays fast
+    from photodose.devices import Device
+    from photodose.tissue import Site
+
 
 sites_app = typer.Typer(
     help="Treatment sites: layer stacks and target nerves.",
@@ -38,6 +36,11 @@ def _flag(is_assumption: bool) -> str:
 @sites_app.callback()
 def sites_command(ctx: typer.Context) -> None:
     """List the sites (shipped and user): nerve, depth and layer stack."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.tissue import load_sites
+
     if ctx.invoked_subcommand is not None:
         return
     table = Table(title="Treatment sites")
@@ -69,6 +72,9 @@ def show_site(
     ] = None,
 ) -> None:
     """Show one site: layers, ranges, optical properties at a wavelength, nerve, sources."""
+    from photodose.errors import InputFileError
+    from photodose.tissue import Patient, load_site
+
     site = load_site(name)
     if patient is not None:
         if not patient.is_file():
@@ -81,6 +87,9 @@ def show_site(
 
 
 def _print_site(site: Site, wavelength_nm: float, skin_type: int | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     console.print(f"[bold]{site.name}[/bold]: {site.title}")
     if site.description:
@@ -134,6 +143,11 @@ def _print_site(site: Site, wavelength_nm: float, skin_type: int | None) -> None
 @devices_app.callback()
 def devices_command(ctx: typer.Context) -> None:
     """List the devices (shipped and user): wavelength, power, mode, irradiance."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.devices import load_devices
+
     if ctx.invoked_subcommand is not None:
         return
     table = Table(title="Devices (time-averaged irradiance at the skin)")
@@ -167,10 +181,17 @@ def show_device(
     name: Annotated[str, typer.Argument(help="device name, or a .toml/.json device file")],
 ) -> None:
     """Show one device: emission, power, time pattern, beam or array, irradiance, source."""
+    from photodose.devices import load_device
+
     _print_device(load_device(name))
 
 
 def _print_device(device: Device) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from photodose.units import MW_PER_W
+
     console = Console()
     console.print(f"[bold]{device.name}[/bold]: {device.title} ({_flag(device.is_assumption)})")
     if device.description:

@@ -145,7 +145,7 @@ def penetration_depths(
     of the incident irradiance. `beam` is the beam the transport was run with."""
     for level in levels:
         if not 0.0 < level < 1.0:
-            raise ValueError(f"levels: {level!r} must lie strictly between 0 and 1")
+            raise BadInputError("levels", level, "must lie strictly between 0 and 1")
     axial = axial_fluence_rate(dataset, axis_bins)
     z = axial["z_mm"].values
     profile = axial.values

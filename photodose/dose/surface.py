@@ -19,15 +19,18 @@ from __future__ import annotations
 import math
 
 from photodose.dose.validation import require_non_negative, require_positive
+from photodose.errors import BadInputError
 from photodose.specs import Beam
 from photodose.units import MM2_PER_CM2, MW_PER_W
 
 
 def _finite_beam(beam: Beam) -> None:
     if beam.profile == "pencil":
-        raise ValueError(
-            "beam.profile = 'pencil': a pencil beam has no finite irradiance; "
-            "give the beam's profile (flat_top or gaussian) and radius_mm"
+        raise BadInputError(
+            "beam.profile",
+            "'pencil'",
+            "a pencil beam has no finite irradiance; give the beam's profile (flat_top or "
+            "gaussian) and radius_mm",
         )
 
 

@@ -4,23 +4,34 @@ the predicted doses and temperatures, every safety check, and which limit binds.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import xarray as xr
-from pydantic import PrivateAttr
+from pydantic import PrivateAttr, model_validator
 
+from photodose._version import __version__
 from photodose.devices.device import Device
 from photodose.devices.library import load_device
 from photodose.dose.depth import penetration_depths
 from photodose.dose.nerve_dose import NerveDose, dose_at_nerve
 from photodose.dose.spectral import cco_weight
+from photodose.errors import BadInputError
 from photodose.planning.light import (
     LED_ARRAY_BEAM_NOTE,
     emission_samples,
     light_field,
     transport_beam,
+)
+from photodose.planning.profiles import (
+    AxialProfile,
+    PenetrationLevel,
+    TemperatureCurve,
+    axial_profile,
+    penetration_levels,
+    temperature_curve,
 )
 from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
 from photodose.planning.search import Setting, ThermalResponse, choose_setting
@@ -54,9 +65,29 @@ EVIDENCE_NOTE = (
 )
 
 
-class Plan(Spec):
-    """A treatment plan. Powers W, times s, fluences J/cm^2, temperatures C."""
+PLAN_SCHEMA_VERSION = 1
+"""The version of the saved plan's layout. Old versions keep loading: to change the
+layout, give a new field a default (no new version needed), or bump this number, add the
+step from the previous version to `_UPGRADES`, and save one example plan of the new
+version as tests/specs/plans/plan_v<N>.json (the tests load and render every one)."""
 
+
+class LayerEnergy(Spec):
+    layer: str
+    energy_J: float
+    """Energy absorbed in the layer during one spot, J."""
+
+
+class Plan(Spec):
+    """A treatment plan. Powers W, times s, fluences J/cm^2, temperatures C.
+
+    Self-contained: it carries every number its report shows (the adapted site, the light
+    on the beam axis, penetration depths, temperature curves, the checks), so a saved plan
+    renders without re-planning. `details` holds the full fields of a fresh plan only."""
+
+    schema_version: int = PLAN_SCHEMA_VERSION
+    photodose_version: str
+    """The photodose version that made the plan."""
     request: PlanRequest
     feasible: bool
     binding: str
@@ -100,8 +131,43 @@ class Plan(Spec):
     checks: tuple[SafetyCheck, ...]
     notes: tuple[str, ...]
     sources: tuple[str, ...]
+    site: Site
+    """The site adapted to the patient (layers and nerve as planned)."""
+    surface_dose_mean_J_per_cm2: float
+    """Irradiance x time averaged over the beam."""
+    absorbed_energy_by_layer: tuple[LayerEnergy, ...]
+    axial: AxialProfile
+    penetration: tuple[PenetrationLevel, ...]
+    temperature: TemperatureCurve
 
     _details: PlanDetails | None = PrivateAttr(default=None)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _upgrade(cls, data: Any) -> Any:
+        """Bring a plan saved by an older schema version up to this one."""
+        if not isinstance(data, dict):
+            return data
+        if "schema_version" not in data and "axial" in data:
+            return data  # made now, by the planner: the current version (the default)
+        version = data.get("schema_version")
+        if version is None:
+            raise BadInputError(
+                "schema_version",
+                None,
+                "missing: the plan was saved before plans were versioned (schema 1) and "
+                "lacks what its report shows; plan it again from its request",
+            )
+        if not isinstance(version, int) or not 1 <= version <= PLAN_SCHEMA_VERSION:
+            raise BadInputError(
+                "schema_version",
+                version,
+                f"this photodose ({__version__}) reads plan versions 1 to "
+                f"{PLAN_SCHEMA_VERSION}",
+            )
+        for step in _UPGRADES[version - 1 :]:
+            data = step(data)
+        return data
 
     def __eq__(self, other: object) -> bool:
         # the saved fields decide: pydantic would also compare the details, whose xarray
@@ -121,6 +187,9 @@ class Plan(Spec):
             raise ValueError("details: a plan loaded from a file has no fields; re-plan it")
         return self._details
 
+
+# _UPGRADES[k] turns a saved plan of version k + 1 into version k + 2 (none yet).
+_UPGRADES: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = ()
 
 Solved = tuple[xr.Dataset, tuple[ThermalResponse, ThermalResponse], Setting]
 """A thermal solution at 1 W, its (skin, tissue) responses, and the setting chosen."""
@@ -215,6 +284,7 @@ def plan_request(request: PlanRequest) -> Plan:
     depths = penetration_depths(light, beam)
     notes = _notes(request, device, setting, spots, dose)
     result = Plan(
+        photodose_version=__version__,
         request=request,
         feasible=setting.feasible and not any(c.severity == "block" and not c.passed
                                               for c in checks),
@@ -257,6 +327,15 @@ def plan_request(request: PlanRequest) -> Plan:
         checks=tuple(checks),
         notes=notes,
         sources=_sources(request, site, device),
+        site=site,
+        surface_dose_mean_J_per_cm2=dose.surface_dose_mean_J_per_cm2,
+        absorbed_energy_by_layer=tuple(
+            LayerEnergy(layer=name, energy_J=energy)
+            for name, energy in dose.absorbed_energy_by_layer_J
+        ),
+        axial=axial_profile(light, depths, setting.power_W, setting.time_s),
+        penetration=penetration_levels(depths),
+        temperature=temperature_curve(tissue, heating, setting.power_W, setting.time_s),
     )
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
     return result

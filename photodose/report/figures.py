@@ -1,9 +1,10 @@
 """The report's two plots as inline SVG: fluence against depth, temperature against time.
 
-Presentation only: the numbers come from the plan's fields (`plan.details`) and the dose
-library; this module draws them. Figures are built on `matplotlib.figure.Figure` (no
-pyplot, no global state) and written by matplotlib's SVG backend with text kept as text
-(selectable, escaped by matplotlib) and no metadata, so the SVG holds no link and no date.
+Presentation only: the numbers come from the plan's saved fields (`plan.axial`,
+`plan.temperature`, `plan.site`); this module draws them. Figures are built on
+`matplotlib.figure.Figure` (no pyplot, no global state) and written by matplotlib's SVG
+backend with text kept as text (selectable, escaped by matplotlib) and no metadata, so
+the SVG holds no link and no date.
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 from numpy.typing import ArrayLike
 
-from photodose.dose.depth import PenetrationDepths, axial_fluence_rate
 from photodose.planning.plan import Plan
-from photodose.report.series import TemperatureCurves
-from photodose.report.tables import number
 from photodose.safety.temperature import HARD_STOP_C
 from photodose.tissue.site import Site
-from photodose.units import MM2_PER_CM2
+from photodose.units import PERCENT_PER_FRACTION
+from photodose.views.rows import number
 
 # Colours (colour-blind safe, Okabe & Ito 2008 palette)
 _BLUE = "#0072B2"
@@ -54,15 +53,13 @@ _PREAMBLE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
 _METADATA = re.compile(r"<metadata>.*?</metadata>\s*", re.DOTALL)
 
 
-def fluence_depth_svg(plan: Plan, site: Site, depths: PenetrationDepths) -> str:
+def fluence_depth_svg(plan: Plan) -> str:
     """Fluence (J/cm^2 at the plan's power and time) against depth on the beam axis, with
     the nerve, the dose window and the layer boundaries; right axis: % of the incident
     irradiance."""
-    light = plan.details.light
-    axial = axial_fluence_rate(light)
-    z = axial["z_mm"].values
-    exposure_J = plan.power_W * plan.time_per_spot_s
-    fluence = axial.values * exposure_J * MM2_PER_CM2
+    site = plan.site
+    z = np.asarray(plan.axial.depth_mm)
+    fluence = np.asarray(plan.axial.fluence_J_per_cm2)
     window = plan.request.window
     with _style():
         figure = Figure(figsize=(7.2, 4.2), layout="constrained")
@@ -89,7 +86,7 @@ def fluence_depth_svg(plan: Plan, site: Site, depths: PenetrationDepths) -> str:
             fluence[positive],
             color=_BLUE,
             linewidth=1.8,
-            label=f"fluence on the beam axis (r < {depths.axis_radius_mm:g} mm)",
+            label=f"fluence on the beam axis (r < {plan.axial.axis_radius_mm:g} mm)",
         )
         axes.plot(
             [plan.nerve_depth_mm],
@@ -115,14 +112,14 @@ def fluence_depth_svg(plan: Plan, site: Site, depths: PenetrationDepths) -> str:
         axes.set_ylabel("fluence (J/cm²)")
         axes.grid(True, which="major", color="#dddddd", linewidth=0.6)
         _layer_boundaries(axes, site, float(z[-1]))
-        incident_J = depths.incident_irradiance_per_mm2 * exposure_J * MM2_PER_CM2
+        incident_J = plan.axial.incident_fluence_J_per_cm2
         if incident_J > 0.0:
 
             def to_percent(fluence_J_per_cm2: ArrayLike) -> ArrayLike:
-                return 100.0 * np.asarray(fluence_J_per_cm2) / incident_J
+                return PERCENT_PER_FRACTION * np.asarray(fluence_J_per_cm2) / incident_J
 
             def to_fluence(percent: ArrayLike) -> ArrayLike:
-                return np.asarray(percent) * incident_J / 100.0
+                return np.asarray(percent) * incident_J / PERCENT_PER_FRACTION
 
             right = axes.secondary_yaxis("right", functions=(to_percent, to_fluence))
             right.yaxis.set_major_formatter(_PLAIN)
@@ -171,9 +168,11 @@ def _layer_boundaries(axes: Axes, site: Site, deepest_mm: float) -> None:
         )
 
 
-def temperature_svg(plan: Plan, curves: TemperatureCurves) -> str:
+def temperature_svg(plan: Plan) -> str:
     """Skin surface and hottest axis temperature during one spot, with the skin limit and
     the hard stop for any tissue."""
+    curves = plan.temperature
+    surface_C, hottest_C = np.asarray(curves.surface_C), np.asarray(curves.hottest_C)
     with _style():
         figure = Figure(figsize=(7.2, 3.4), layout="constrained")
         axes = figure.add_subplot()
@@ -210,9 +209,9 @@ def temperature_svg(plan: Plan, curves: TemperatureCurves) -> str:
             linewidth=1.2,
             label=f"hard stop {HARD_STOP_C:g} °C (any tissue)",
         )
-        low = float(min(curves.surface_C.min(), curves.hottest_C.min()))
-        axes.set_ylim(low - 1.0, max(HARD_STOP_C, float(curves.hottest_C.max())) + 1.0)
-        axes.set_xlim(0.0, max(float(curves.time_s[-1]), 1e-9))
+        low = float(min(surface_C.min(), hottest_C.min()))
+        axes.set_ylim(low - 1.0, max(HARD_STOP_C, float(hottest_C.max())) + 1.0)
+        axes.set_xlim(0.0, max(curves.time_s[-1], 1e-9))
         axes.set_xlabel("time since the spot started (s)")
         axes.set_ylabel("temperature (°C)")
         axes.grid(True, color="#dddddd", linewidth=0.6)

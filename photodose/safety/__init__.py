@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from photodose.errors import BadInputError
 from photodose.safety.checks import SafetyCheck, Severity, binding_limit, ordered
 from photodose.safety.contraindications import Finding, ScreeningInput, screen
 from photodose.safety.lamp import lamp_skin_thermal_check, lamp_skin_thermal_limit_J_per_cm2
@@ -73,7 +74,7 @@ def evaluate(
             )
             if value is None
         ]
-        raise ValueError(f"{', '.join(missing)} = None: a light exposure needs all three values")
+        raise BadInputError(", ".join(missing), None, "a light exposure needs all three values")
     if wavelength_nm is not None and irradiance_mW_per_cm2 is not None and exposure_s is not None:
         if source_type == "laser":
             checks.append(
@@ -81,9 +82,11 @@ def evaluate(
             )
         else:
             if pulse is not None:
-                raise ValueError(
-                    "pulse = PulseTrain(...): pulse trains are handled for lasers only; for a "
-                    "lamp/LED give the time-averaged irradiance"
+                raise BadInputError(
+                    "pulse",
+                    "PulseTrain(...)",
+                    "pulse trains are handled for lasers only; for a lamp/LED give the "
+                    "time-averaged irradiance",
                 )
             checks.append(
                 lamp_skin_thermal_check(
@@ -95,8 +98,8 @@ def evaluate(
     if damage_integral is not None:
         checks.append(arrhenius_damage_check(damage_integral, damage_limit))
     if (cem43_min is None) != (cem43_limit_min is None):
-        raise ValueError(
-            f"cem43_min = {cem43_min}, cem43_limit_min = {cem43_limit_min}: give both or neither"
+        raise BadInputError(
+            "cem43_min, cem43_limit_min", (cem43_min, cem43_limit_min), "give both or neither"
         )
     if cem43_min is not None and cem43_limit_min is not None:
         checks.append(cem43_check(cem43_min, cem43_limit_min))

@@ -6,7 +6,6 @@ import math
 from typing import Literal
 
 import numpy as np
-from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
 from photodose.errors import BadInputError
@@ -33,27 +32,27 @@ class Grid(Spec):
     # the annulus of radial bin i has area 2 pi (i + 1/2) dr^2; exit-angle bin j has the
     # exact solid angle 4 pi sin((j + 1/2) da) sin(da / 2).
     @property
-    def r_centres_mm(self) -> NDArray[np.float64]:
+    def r_centres_mm(self) -> np.ndarray:
         return (np.arange(self.nr) + 0.5) * self.dr_mm
 
     @property
-    def z_centres_mm(self) -> NDArray[np.float64]:
+    def z_centres_mm(self) -> np.ndarray:
         return (np.arange(self.nz) + 0.5) * self.dz_mm
 
     @property
-    def angle_centres_rad(self) -> NDArray[np.float64]:
+    def angle_centres_rad(self) -> np.ndarray:
         return (np.arange(self.na) + 0.5) * self.da_rad
 
     @property
-    def ring_areas_mm2(self) -> NDArray[np.float64]:
+    def ring_areas_mm2(self) -> np.ndarray:
         return 2.0 * np.pi * (np.arange(self.nr) + 0.5) * self.dr_mm**2
 
     @property
-    def ring_volumes_mm3(self) -> NDArray[np.float64]:
+    def ring_volumes_mm3(self) -> np.ndarray:
         return self.ring_areas_mm2 * self.dz_mm
 
     @property
-    def solid_angles_sr(self) -> NDArray[np.float64]:
+    def solid_angles_sr(self) -> np.ndarray:
         return 4.0 * np.pi * np.sin(self.angle_centres_rad) * np.sin(self.da_rad / 2.0)
 
 

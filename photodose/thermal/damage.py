@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from photodose.errors import BadInputError
 from photodose.units import S_PER_MIN, ZERO_CELSIUS_K
 
 # CODATA 2018 (exact since the 2019 SI redefinition).
@@ -63,7 +64,7 @@ def _trapezoid(time_s: ArrayLike, rate: NDArray[np.float64]) -> NDArray[np.float
             f"time_s has {times.size} samples; temperature_C needs as many along its first axis"
         )
     if times.size and np.any(np.diff(times) < 0):
-        raise ValueError("time_s must not decrease")
+        raise BadInputError("time_s", "decreasing", "must not decrease")
     steps = np.diff(times).reshape((-1,) + (1,) * (rate.ndim - 1))
     return np.sum(0.5 * (rate[1:] + rate[:-1]) * steps, axis=0)
 

@@ -8,17 +8,22 @@ depth (skin surface to nerve centre) inside the stack; the stack itself stays pl
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import Field, field_validator, model_validator
 
-from photodose import optics
+import photodose.optics as optics
 from photodose.errors import BadInputError
 from photodose.specs import Layer, Spec, TissueStack
 from photodose.specs.stack import layer_boundaries_mm
 
-if TYPE_CHECKING:
-    from photodose.tissue.patient import Patient
+
+class Adapter(Protocol):
+    """What adapts a site to one person (photodose.tissue.patient.Patient): kept as a
+    protocol so that this module does not import the patient module, which imports it."""
+
+    def adapt(self, site: Site) -> Site: ...
+
 
 # Where a site lies decides which patient modifiers apply to it (photodose.tissue.patient).
 SiteRegion = Literal[
@@ -247,6 +252,6 @@ class Site(Spec):
         )
         return TissueStack(layers=layers, n_above=self.n_above, n_below=layers[-1].tissue.n)
 
-    def for_patient(self, patient: Patient) -> Site:
+    def for_patient(self, patient: Adapter) -> Site:
         """This site adapted to one patient (fat, atrophy, callus); see tissue.patient."""
         return patient.adapt(self)

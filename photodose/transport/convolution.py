@@ -53,6 +53,7 @@ import numpy as np
 import xarray as xr
 from scipy.special import chndtr
 
+from photodose.errors import BadInputError
 from photodose.specs import Beam
 from photodose.specs import result as schema
 
@@ -143,7 +144,7 @@ def radial_transfer_matrix(beam: Beam, dr_mm: float, nr: int) -> np.ndarray:
     grid, so sum_j A[j, i] area_j = area_i exactly.
     """
     if beam.profile == "pencil":
-        raise ValueError("beam.profile = 'pencil': a pencil-beam result needs no convolution")
+        raise BadInputError("beam.profile", "'pencil'", "a pencil-beam result needs no convolution")
     area = np.pi * (2.0 * np.arange(nr) + 1.0) * dr_mm**2
     matrix = np.zeros((nr, nr))
     matrix[nr - 1, nr - 1] = 1.0

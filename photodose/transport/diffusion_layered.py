@@ -48,8 +48,8 @@ from photodose.errors import ModelRangeError
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.specs import result as schema
 from photodose.specs.result import label_result, result_coords
+from photodose.transport.boundaries import normal_reflectance, specular_reflectance
 from photodose.transport.diffusion_analytic import boundary_coefficient
-from photodose.transport.layered import specular_reflectance
 
 # Internal grid. A cell next to a feature (surface, axis, beam edge) is _FINE transport
 # mean free paths wide and cells grow by _GROWTH times their distance from it; where the
@@ -63,11 +63,6 @@ _STRETCH = 1.25
 # The side wall sits this many lateral decay lengths beyond the reported region.
 _REACH = 12.0
 _MAX_RADIUS_MM = 2000.0
-
-
-def _normal_reflectance(n1: float, n2: float) -> float:
-    """Fresnel reflectance at normal incidence (Born & Wolf, Principles of Optics, 1.5.2)."""
-    return ((n1 - n2) / (n1 + n2)) ** 2
 
 
 def _check_diffusive(stack: TissueStack) -> None:
@@ -407,8 +402,8 @@ def diffuse(simulation: Simulation) -> xr.Dataset:
     entering = 1.0 - rsp
     beam = _CollimatedBeam(
         layers,
-        r_top=_normal_reflectance(layers.n[0], stack.n_above),
-        r_bottom=_normal_reflectance(layers.n[-1], stack.n_below),
+        r_top=normal_reflectance(layers.n[0], stack.n_above),
+        r_bottom=normal_reflectance(layers.n[-1], stack.n_below),
     )
     profile = _beam_cumulative(simulation.beam)
     a_top = boundary_coefficient(float(layers.n[0]), stack.n_above)

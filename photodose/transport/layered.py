@@ -19,6 +19,7 @@ import xarray as xr
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport import layered_kernel as kernel
 from photodose.transport.batches import batch_bounds, run_ordered
+from photodose.transport.boundaries import clear_entry_weight, specular_reflectance
 from photodose.transport.result_dataset import build_dataset
 from photodose.transport.tallies import Accumulator, BatchTallies
 
@@ -53,38 +54,6 @@ class LayerArrays:
             g=np.array([0.0, *(l.tissue.g for l in layers), 0.0]),
             n=np.array([stack.n_above, *(l.tissue.n for l in layers), stack.n_below]),
         )
-
-
-def clear_entry_weight(stack: TissueStack) -> float:
-    """Summed weight of the incoming beam's vertical passes through a clear top layer:
-    (1 - r1)(1 + r2) / (1 - r1 r2) for surface reflectances r1 (top) and r2 (bottom),
-    counting every internal reflection; 0 when the top layer is not clear."""
-    first = stack.layers[0].tissue
-    if not first.is_clear:
-        return 0.0
-    n_next = stack.layers[1].tissue.n if len(stack.layers) > 1 else stack.n_below
-    r1 = ((stack.n_above - first.n) / (stack.n_above + first.n)) ** 2
-    r2 = ((first.n - n_next) / (first.n + n_next)) ** 2
-    return (1.0 - r1) * (1.0 + r2) / (1.0 - r1 * r2)
-
-
-def specular_reflectance(stack: TissueStack) -> tuple[float, int]:
-    """Specular reflectance at entry and the layer (1-based) photons start in.
-
-    Normal-incidence Fresnel at the surface; when the first layer is clear (glass), its
-    two surfaces reflect in series, r1 + (1 - r1)^2 r2 / (1 - r1 r2), and photons start
-    in the second layer (as MCML does, Wang et al. 1995, sec. 3.2).
-    """
-    def reflect(n1: float, n2: float) -> float:
-        return ((n1 - n2) / (n1 + n2)) ** 2
-
-    first = stack.layers[0].tissue
-    r1 = reflect(stack.n_above, first.n)
-    if first.is_clear:
-        n_next = stack.layers[1].tissue.n if len(stack.layers) > 1 else stack.n_below
-        r2 = reflect(first.n, n_next)
-        return r1 + (1.0 - r1) ** 2 * r2 / (1.0 - r1 * r2), 2
-    return r1, 1
 
 
 @dataclass(frozen=True)

@@ -121,3 +121,28 @@ def test_bad_input_is_one_line_with_status_2(
     assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_report_renders_a_saved_plan_without_replanning(tmp_path: Path) -> None:
+    saved = Path(__file__).parents[1] / "specs" / "plans" / "plan_v1.json"
+    out = tmp_path / "again.html"
+    result = RUNNER.invoke(photodose.cli.app, ["report", str(saved), "--out", str(out)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "Dose at the nerve" in result.output and f"report written to {out}" in result.output
+    html = out.read_text(encoding="utf-8")
+    plan = Plan.load(saved)
+    assert html.count("<svg") == 2
+    assert f'data-quantity="power_W" data-value="{plan.power_W!r}"' in html
+
+
+def test_report_of_a_missing_or_broken_plan_is_one_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"schema_version": 1}', encoding="utf-8")
+    cases = ((tmp_path / "none.json", "no such plan file"), (broken, "not a valid plan"))
+    for path, message in cases:
+        done = subprocess.run(
+            [sys.executable, "-m", "photodose.cli", "report", str(path)],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1 and message in done.stderr

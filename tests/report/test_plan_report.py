@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 from report_html import read_report, squeeze
 
 from photodose.planning import Plan, Verification, plan
 from photodose.report import render_plan_html, write_plan_report
-from photodose.report.series import temperature_curves
-from photodose.report.tables import number
 from photodose.safety import ScreeningInput
 from photodose.tissue import load_site
 from photodose.tissue.site import ASSUMPTION_MARK
+from photodose.views.rows import number
 
 # Plan fields the report must show, each in a cell carrying its exact value.
 SHOWN_FIELDS = (
@@ -173,13 +174,14 @@ def test_plots_show_layers_window_nerve_and_limit(feasible_plan: Plan, feasible_
 def test_temperature_curve_reaches_the_plans_peak(feasible_plan: Plan) -> None:
     """The plotted curves are baseline + P x rise at the plan's power; their hottest value
     is the peak the planner reports (both read the same response, so they must agree)."""
-    curves = temperature_curves(feasible_plan)
+    curves = feasible_plan.temperature
+    surface_C, hottest_C = np.asarray(curves.surface_C), np.asarray(curves.hottest_C)
     assert curves.time_s[0] == 0.0
     assert curves.time_s[-1] == pytest.approx(feasible_plan.time_per_spot_s)
     peak_C = feasible_plan.peak_tissue_temperature_C
-    assert curves.hottest_C.max() == pytest.approx(peak_C, abs=1e-9)
-    assert (curves.surface_C <= curves.hottest_C + 1e-12).all()
-    assert curves.surface_C[-1] > curves.surface_C[0]  # the light warms the skin
+    assert hottest_C.max() == pytest.approx(peak_C, abs=1e-9)
+    assert (surface_C <= hottest_C + 1e-12).all()
+    assert surface_C[-1] > surface_C[0]  # the light warms the skin
 
 
 def test_text_from_files_is_escaped() -> None:
@@ -223,10 +225,18 @@ def test_write_plan_report_creates_folders(feasible_plan: Plan, tmp_path: Path) 
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_a_plan_read_from_json_must_be_replanned(feasible_plan: Plan) -> None:
+def test_a_plan_read_from_json_renders_the_same_page(
+    feasible_plan: Plan, verification: Verification
+) -> None:
+    """A plan stands on its own: loaded from JSON (no fields behind it, no re-planning) it
+    renders byte for byte the page the fresh plan renders, figures included."""
     loaded = Plan.from_json(feasible_plan.to_json())
-    with pytest.raises(ValueError, match="re-plan"):
-        render_plan_html(loaded)
+    with pytest.raises(ValueError, match="details"):
+        _ = loaded.details  # nothing to fall back on
+    when = datetime(2026, 1, 2, 3, 4, tzinfo=UTC)
+    fresh_html = render_plan_html(feasible_plan, verification, generated=when)
+    assert render_plan_html(loaded, verification, generated=when) == fresh_html
+    assert "2026-01-02 03:04 UTC" in fresh_html
 
 
 @pytest.mark.parametrize(

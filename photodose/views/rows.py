@@ -1,6 +1,6 @@
-"""The report's tables as rows of formatted text: protocol, doses, temperatures, the Monte
-Carlo check. Shared by the HTML report and the command line, so both show the same numbers
-the same way. Presentation only: values come from the plan and its fields."""
+"""A plan's tables as rows of formatted text: protocol, doses, temperatures, the Monte
+Carlo check. Shared by the command line, the HTML report and the web pages, so all show
+the same numbers the same way. Values come from the plan's saved fields only."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
-from photodose.report.series import TemperatureCurves
 from photodose.safety.temperature import HARD_STOP_C
 
 
@@ -176,7 +175,6 @@ def window_rows(plan: Plan) -> list[Row]:
 
 
 def skin_dose_rows(plan: Plan) -> list[Row]:
-    dose = plan.details.dose
     return [
         Row(
             "Irradiance, peak",
@@ -202,7 +200,14 @@ def skin_dose_rows(plan: Plan) -> list[Row]:
             "surface_dose_J_per_cm2",
             plan.surface_dose_J_per_cm2,
         ),
-        Row("Surface dose, mean over the beam", number(dose.surface_dose_mean_J_per_cm2), "J/cm²"),
+        Row(
+            "Surface dose, mean over the beam",
+            number(plan.surface_dose_mean_J_per_cm2),
+            "J/cm²",
+            "",
+            "surface_dose_mean_J_per_cm2",
+            plan.surface_dose_mean_J_per_cm2,
+        ),
         Row(
             "Energy per spot",
             number(plan.energy_per_spot_J),
@@ -278,7 +283,8 @@ def nerve_dose_rows(plan: Plan) -> list[Row]:
     ]
 
 
-def temperature_rows(plan: Plan, curves: TemperatureCurves) -> list[Row]:
+def temperature_rows(plan: Plan) -> list[Row]:
+    curves = plan.temperature
     kind = "insensate" if plan.request.insensate else "sensate"
     return [
         Row(

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from photodose.dose.depth import PenetrationDepths, axial_fluence_rate
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
-from photodose.report.tables import number
 from photodose.units import MM_PER_CM
+from photodose.views.rows import number
 
 # The claim the depth section tests (shared/domain/README.md, landscape.md).
 DEPTH_CLAIM = 'Popular descriptions say near-infrared light "penetrates 2 to 7 cm".'
@@ -67,15 +66,21 @@ def binding_in_words(plan: Plan) -> str:
     return ""
 
 
-def depth_claim_sentences(plan: Plan, depths: PenetrationDepths) -> list[str]:
+def _depth_at(plan: Plan, level: float) -> float | None:
+    for item in plan.penetration:
+        if np.isclose(item.level, level):
+            return item.depth_mm
+    raise KeyError(f"level {level} is not among the plan's penetration depths")
+
+
+def depth_claim_sentences(plan: Plan) -> list[str]:
     """The popular '2-7 cm' claim set against this plan's own depths (on the beam axis,
     against the incident irradiance, docs/dose.md)."""
-    axial = axial_fluence_rate(plan.details.light)
-    z = axial["z_mm"].values
-    percent = 100.0 * axial.values / depths.incident_irradiance_per_mm2
-    deepest = depths.deepest_depth_mm
-    one = depths.depth_mm(0.01)
-    tenth = depths.depth_mm(0.001)
+    z = np.asarray(plan.axial.depth_mm)
+    percent = np.asarray(plan.axial.percent_of_incident)
+    deepest = plan.axial.deepest_depth_mm
+    one = _depth_at(plan, 0.01)
+    tenth = _depth_at(plan, 0.001)
     sentences = [DEPTH_CLAIM]
     here = "Here, on the beam axis of this device at this site, the fluence"
     if one is not None:
