@@ -1,5 +1,6 @@
-"""Run every benchmark in one go (`make bench`): transport speed (quick), the planner and
-the command line's start-up.
+"""Run every benchmark in one go (`make bench`): transport speed (quick), the planner, the
+command line's start-up, and sweeps on Dask (a 200-patient population; sweep_speed.py
+alone runs 1,000).
 
 .venv/bin/python benchmarks/run_all.py
 """
@@ -16,6 +17,7 @@ BENCHMARKS = (
     ("planner_speed.py",),
     ("cli_startup.py",),
     ("clinic_speed.py",),
+    ("sweep_speed.py", "--patients", "200", "--repeats", "1"),
 )
 
 

@@ -58,6 +58,7 @@ _SOURCES = {
     "simulate": "photodose.transport",
     "simulate_voxel": "photodose.transport.voxel",
     "structure_dose": "photodose.dose.structure",
+    "sweep": "photodose.sweep",
     "tissue_preset": "photodose.optics",
     "verify_plan": "photodose.planning",
 }
@@ -108,6 +109,7 @@ __all__ = [
     "simulate",
     "simulate_voxel",
     "structure_dose",
+    "sweep",
     "tissue_preset",
     "verify_plan",
 ]
@@ -162,6 +164,7 @@ if TYPE_CHECKING:  # what type checkers and editors see: the same names, importe
     )
     from photodose.specs.volume import Box, Cylinder, Medium, Slab, Sphere, Volume
     from photodose.specs.voxel_simulation import Emitter, TimeGates, VoxelSimulation, VoxelSource
+    from photodose.sweep import sweep
     from photodose.tissue.library import list_sites, load_site
     from photodose.tissue.patient import Patient
     from photodose.tissue.site import Site

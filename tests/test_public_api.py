@@ -22,12 +22,13 @@ PUBLIC = {
     "simulate", "diffuse", "dose_at_nerve", "DoseWindow", "fluence_at_depth",
     # results drawn (photodose.report.result_plot)
     "plot_result",
-
     # 3-D voxel transport and MCX inputs
     "Volume", "Medium", "Slab", "Box", "Sphere", "Cylinder", "VoxelSource", "Emitter",
     "TimeGates", "VoxelSimulation", "simulate_voxel", "structure_dose", "read_mcx_json",
     # planning: what a user builds, gets back and checks
     "PlanRequest", "ScreeningInput", "Plan", "plan", "check", "Verification", "verify_plan",
+    # many runs: sweeps and populations on Dask
+    "sweep",
     # errors
     "PhotodoseError", "BadInputError", "ModelRangeError",
     "__version__",

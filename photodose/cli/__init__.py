@@ -37,6 +37,7 @@ _COMMAND_MODULES = (
     "score",
     "db",
     "voxel",
+    "sweep",
 )
 EXIT_BAD_INPUT = 2
 
