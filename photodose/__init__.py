@@ -10,7 +10,7 @@ from photodose.devices.library import list_devices, load_device  # noqa: E402
 from photodose.dose.nerve_dose import dose_at_nerve  # noqa: E402
 from photodose.dose.window import DoseWindow  # noqa: E402
 from photodose.optics import optical_properties, optical_spectrum, tissue_preset  # noqa: E402
-from photodose.planning import Plan, plan, verify_plan  # noqa: E402
+from photodose.planning import Plan, check, plan, verify_plan  # noqa: E402
 from photodose.specs import (  # noqa: E402
     Beam,
     Grid,
@@ -39,6 +39,7 @@ __all__ = [
     "Site",
     "TissueStack",
     "__version__",
+    "check",
     "diffuse",
     "dose_at_nerve",
     "list_devices",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import xarray as xr
@@ -23,8 +23,8 @@ from photodose.planning.light import (
     transport_beam,
 )
 from photodose.planning.request import SCHEDULE_SOURCE, PlanRequest
-from photodose.planning.search import Setting, ThermalResponse, choose_setting
-from photodose.safety import PulseTrain, SafetyCheck, evaluate
+from photodose.planning.search import Setting, ThermalResponse, _seconds, choose_setting
+from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
 from photodose.safety.mpe import aperture_averaged_irradiance_mW_per_cm2
 from photodose.safety.temperature import HARD_STOP_C, HARD_STOP_SOURCE
 from photodose.specs import Beam, Spec
@@ -100,6 +100,8 @@ class Plan(Spec):
     checks: tuple[SafetyCheck, ...]
     notes: tuple[str, ...]
     sources: tuple[str, ...]
+    kind: Literal["plan", "check"] = "plan"
+    """`plan`: power and time found by the search; `check`: a protocol given as is."""
 
     _details: PlanDetails | None = PrivateAttr(default=None)
 
@@ -150,7 +152,18 @@ def plan(
     return plan_request(request)
 
 
-def plan_request(request: PlanRequest) -> Plan:
+@dataclass(frozen=True)
+class FixedProtocol:
+    """A protocol given as is (photodose.planning.check): no search."""
+
+    power_W: float
+    time_s: float
+    spots: int | None = None
+    """None: as many as the treatment length needs (as a plan counts them)."""
+
+
+def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Plan:
+    """Search power and time per spot; with `fixed`, evaluate that protocol instead."""
     site = request.site.for_patient(request.patient)
     device = request.device
     skin_type = request.patient.skin_type
@@ -192,7 +205,10 @@ def plan_request(request: PlanRequest) -> Plan:
     # Only when that is too hot (or too long) is the whole time range solved.
     rated_time_s = aim / (fluence_per_J * rated) if fluence_per_J > 0 else math.inf
     heating, responses, setting = None, None, None
-    if rated_time_s < request.max_time_per_spot_s:
+    if fixed is not None:
+        heating, responses, _ = solve(fixed.time_s)
+        setting = _fixed_setting(fixed, fluence_per_J, limit, responses)
+    elif rated_time_s < request.max_time_per_spot_s:
         heating, responses, setting = solve(rated_time_s * 1.01)
         if setting.binding != "dose aim at rated power":
             heating = None
@@ -211,14 +227,19 @@ def plan_request(request: PlanRequest) -> Plan:
     peak_C = float(tissue.peak_C(setting.power_W, setting.time_s))
     omega = _damage(tissue, setting)
     spots, positions, spacing = _spots(request.treatment_length_mm, dose, beam)
+    if fixed is not None and fixed.spots is not None:
+        spots, positions, spacing = _given_spots(request.treatment_length_mm, fixed.spots)
     checks = _checks(request, device, beam, setting, peak_skin_C, peak_C, omega)
+    binding = _binding(setting, checks, peak_skin_C, limit)
+    if fixed is not None:
+        binding = _checked_binding(checks)
     depths = penetration_depths(light, beam)
     notes = _notes(request, device, setting, spots, dose)
     result = Plan(
         request=request,
         feasible=setting.feasible and not any(c.severity == "block" and not c.passed
                                               for c in checks),
-        binding=_binding(setting, checks, peak_skin_C, limit),
+        binding=binding,
         explanation=f"{setting.explanation}; skin at most {peak_skin_C:.1f} C, hottest "
         f"tissue {peak_C:.1f} C",
         method="diffusion (fast path)",
@@ -257,9 +278,53 @@ def plan_request(request: PlanRequest) -> Plan:
         checks=tuple(checks),
         notes=notes,
         sources=_sources(request, site, device),
+        kind="plan" if fixed is None else "check",
     )
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose)
     return result
+
+
+def _fixed_setting(fixed: FixedProtocol, fluence_per_J: float, limit_C: float,
+                   responses: tuple[ThermalResponse, ThermalResponse]) -> Setting:  # fmt: skip
+    skin, tissue = responses
+    skin_C = float(skin.peak_C(fixed.power_W, fixed.time_s))
+    tissue_C = float(tissue.peak_C(fixed.power_W, fixed.time_s))
+    within = skin_C <= limit_C and tissue_C <= HARD_STOP_C
+    fluence = fluence_per_J * fixed.power_W * fixed.time_s
+    return Setting(
+        feasible=within, power_W=fixed.power_W, time_s=fixed.time_s,
+        fluence_J_per_cm2=fluence, binding="protocol as given",
+        explanation=f"the protocol as given: {fixed.power_W:.3g} W for {_seconds(fixed.time_s)} "
+        f"per spot, no search",
+    )  # fmt: skip
+
+
+def _given_spots(length_mm: float, count: int) -> tuple[int, tuple[float, ...], float]:
+    spacing = length_mm / count
+    positions = tuple(-length_mm / 2 + (i + 0.5) * spacing for i in range(count))
+    return count, positions, spacing
+
+
+def _checked_binding(checks: list[SafetyCheck]) -> str:
+    """The limit a given protocol comes closest to (or exceeds): a failed forbidding
+    check first; temperatures by their headroom in kelvin, not a ratio of Celsius."""
+    blocked = [c for c in checks if c.severity == "block" and not c.passed]
+    if blocked:
+        return f"blocked: {blocked[0].name}"
+    exceeded = [c for c in checks if c.kind == "limit" and not c.passed]
+    if exceeded:
+        return f"exceeded: {exceeded[0].name}"
+    closest = binding_limit(checks)
+    if closest is None:
+        return "no limit checked"
+    if closest.unit == "C":
+        # among temperature limits of that severity, the one with the least headroom
+        same = [c for c in checks if c.kind == "limit" and c.unit == "C"
+                and c.severity == closest.severity]  # fmt: skip
+        closest = min(same, key=lambda c: c.limit - c.value)
+        headroom = closest.limit - closest.value
+        return f"{closest.name} ({headroom:.1f} K below its {closest.limit:g} C limit)"
+    return f"{closest.name} (at {100.0 * closest.margin:.0f} % of its limit)"
 
 
 def thermal_step(horizon_s: float) -> float:

@@ -1,0 +1,98 @@
+"""Opening the clinic database and migrating it.
+
+SQLite (the default): WAL journal, `synchronous=FULL` (WAL with NORMAL may lose the last
+commits on power loss; FULL does not — sqlite.org/pragma.html#pragma_synchronous), foreign
+keys on (off by default in SQLite), and every transaction begins IMMEDIATE, taking the
+write lock first, so two writers never both read the same last audit hash.
+PostgreSQL: psycopg 3; writers serialise on an advisory lock (clinic/audit.py).
+
+`upgrade(url)` runs the Alembic migrations shipped in photodose/clinic/migrations/ in
+process, creating the database or bringing an older one to the newest schema in place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event
+
+from photodose.errors import BadInputError
+from photodose.settings import database_url
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+SQLITE_BUSY_TIMEOUT_S = 30.0
+
+
+def make_engine(url: str | None = None, **options: Any) -> Engine:
+    """An engine for `url` (see photodose.settings.database_url for the default)."""
+    url = database_url(url)
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options
+        )
+        _sqlite_pragmas(engine)
+        return engine
+    return create_engine(url, **options)
+
+
+def _sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # the driver's own transaction handling off: we issue BEGIN ourselves
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Create or migrate the schema up to `revision`; returns the revision reached."""
+    config = _alembic_config()
+    with engine.connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+        connection.commit()
+    return current_revision(engine)
+
+
+def require_current(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not the newest one."""
+    current = current_revision(engine)
+    head = head_revision()
+    if current != head:
+        shown = current or "none (empty database)"
+        raise BadInputError(
+            "database schema", shown, f"must be at revision {head}",
+            reason="run `photodose db upgrade` first",
+        )

@@ -1,0 +1,55 @@
+"""Recording a delivered session: the dose computed from what was delivered, then stored.
+
+Against a plan: the course's plan request (site, device, patient) is used with the power,
+time and spots actually delivered (by default the plan's own). As given: the course's site
+and the named device, for this patient's skin type; diabetic patients are treated as
+insensate (the cautious temperature limit) unless a plan says otherwise.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from photodose.clinic.delivered import DeliveredDose, delivered_dose
+from photodose.clinic.records import SessionIn
+from photodose.clinic.repository import Clinic
+from photodose.devices.library import load_device
+from photodose.planning import Plan, PlanRequest
+from photodose.tissue.library import load_site
+from photodose.tissue.patient import Patient
+
+
+def session_request(context: dict[str, Any], device: str) -> PlanRequest:
+    """The planning request a session's dose is computed for."""
+    if context["plan_json"] is not None:
+        request = Plan.model_validate_json(context["plan_json"]).request
+        if device in (request.device.name, ""):
+            return request
+        return request.model_copy(update={"device": load_device(device)})
+    patient = Patient(skin_type=context["skin_type"], diabetic=context["diabetic"],
+                      insensate_feet=context["diabetic"])  # fmt: skip
+    return PlanRequest(site=load_site(context["site"]), device=load_device(device),
+                       patient=patient)  # fmt: skip
+
+
+def planned_session(context: dict[str, Any]) -> dict[str, Any]:
+    """The power, time, spots and device of the course's plan (for 'as planned')."""
+    plan = Plan.model_validate_json(context["plan_json"])
+    return {"device": plan.request.device.name, "power_W": plan.power_W,
+            "time_per_spot_s": plan.time_per_spot_s, "spots": plan.spots}  # fmt: skip
+
+
+def dose_for(clinic: Clinic, course_id: int, delivered: SessionIn) -> DeliveredDose:
+    context = clinic.course_context(course_id)
+    request = session_request(context, delivered.device)
+    return delivered_dose(request, power_W=delivered.power_W,
+                          time_per_spot_s=delivered.time_per_spot_s, spots=delivered.spots,
+                          skin_temperature_C=delivered.skin_temperature_C)  # fmt: skip
+
+
+def record_delivered(
+    clinic: Clinic, course_id: int, delivered: SessionIn, override_reason: str | None = None
+) -> tuple[int, DeliveredDose]:
+    dose = dose_for(clinic, course_id, delivered)
+    session_id = clinic.record_session(course_id, delivered, dose, override_reason=override_reason)
+    return session_id, dose
