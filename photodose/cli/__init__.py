@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from photodose.specs import describe_error
 
-_COMMAND_MODULES = ("plan", "sites", "optics", "simulate", "mcml")
+_COMMAND_MODULES = ("plan", "sites", "optics", "simulate", "mcml", "serve")
 
 app = typer.Typer(
     name="photodose",

@@ -38,3 +38,14 @@ def audit_read(request: Request, identity: Identity, entity: str, entity_id: int
         audit.append(db, actor=identity.actor, actor_role=identity.role, action="read",
                      entity=entity, entity_id=entity_id, detail=detail or {},
                      at=now(request))  # fmt: skip
+
+
+def render(request: Request, template: str, context: dict[str, Any] | None = None,
+           status: int = 200) -> Any:  # fmt: skip
+    """A page with the signed-in user and the session's form token in its context."""
+    from photodose.web.auth import csrf_token
+
+    token = request.state.session_token
+    page = {"identity": request.state.identity, "csrf": csrf_token(token) if token else ""}
+    return request.app.state.templates.TemplateResponse(
+        request, template, page | (context or {}), status_code=status)

@@ -45,10 +45,16 @@ class SecurityHeaders:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [(k, v) for k, v in message.get("headers", [])
+                given = message.get("headers", [])
+                # a route may set a stricter CSP of its own (the standalone reports)
+                own_csp = [(k, v) for k, v in given if k.lower() == b"content-security-policy"]
+                headers = [(k, v) for k, v in given
                            if k.decode("latin-1").lower() not in FIXED_HEADERS
                            and k.decode("latin-1").lower() != "cache-control"]  # fmt: skip
                 for name, value in FIXED_HEADERS.items():
+                    if name == "content-security-policy" and own_csp:
+                        headers.extend(own_csp[:1])
+                        continue
                     headers.append((name.encode(), value.encode()))
                 cache = "public, max-age=3600" if path.startswith(STATIC_PREFIX) else "no-store"
                 headers.append((b"cache-control", cache.encode()))
