@@ -30,7 +30,6 @@ from photodose.web.patient_access import (
     patient_pseudonym,
 )
 from photodose.clinic.due import DUE_AFTER_DAYS, DUE_SOURCE, OVERDUE_AFTER_DAYS, due_status
-from photodose.report.course_report import course_figures
 from photodose.web.forms import form_answers
 from photodose.web.pdf import REPORT_CSP, pdf_bytes
 
@@ -228,6 +227,8 @@ def add_patient_form(request: Request, identity: Clinical,
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse, include_in_schema=False)
 def patient_page(patient_id: int, request: Request, identity: Clinical) -> Response:
+    from photodose.report.course_report import course_figures
+
     summary = _summary(request, identity, patient_id)
     return render(request, "patient.html", summary | {
         "figures": course_figures(summary["outcome"]), "instruments": sorted(INSTRUMENTS),
