@@ -3,8 +3,7 @@
 The public face; everything else is reachable but not advertised.
 """
 
-__version__ = "0.1.0"
-
+from photodose._version import __version__  # noqa: E402
 from photodose.devices.device import Device  # noqa: E402
 from photodose.devices.library import list_devices, load_device  # noqa: E402
 from photodose.dose.nerve_dose import dose_at_nerve  # noqa: E402

@@ -1,19 +1,28 @@
 """The `photodose` command line. Presentation only: parse, call the library, show.
 
-Each module named in `_COMMAND_MODULES` defines `register(app)` and adds its commands.
+Each module named in `_COMMAND_MODULES` defines `register(app)` and adds its commands;
+heavy libraries (numba, scipy, xarray) are imported inside the command bodies, so that
+`photodose --help` starts fast.
+
+Errors: bad input (`photodose.errors.PhotodoseError`, pydantic's ValidationError) is shown
+as one line, `error: ...`, with exit status 2. Any other exception is a bug and surfaces
+with its traceback.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+from typing import NoReturn
 
 import typer
 from pydantic import ValidationError
 
-from photodose.specs import describe_error
+from photodose._version import __version__
+from photodose.errors import PhotodoseError
 
-_COMMAND_MODULES = ("plan", "sites", "optics", "simulate", "mcml", "serve")
+_COMMAND_MODULES = ("plan", "sites", "optics", "simulate", "mcml", "clinic", "score", "db", "serve")
+EXIT_BAD_INPUT = 2
 
 app = typer.Typer(
     name="photodose",
@@ -24,8 +33,18 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"photodose {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="print the version"
+    ),
+) -> None:
     """Light dose at the nerve, skin safety and treatment plans for photobiomodulation."""
 
 
@@ -34,17 +53,26 @@ def _register_all() -> None:
         importlib.import_module(f"photodose.cli.{name}").register(app)
 
 
-class UserError(Exception):
-    """A problem with the user's input: shown as one clear message, exit status 2."""
+def error_line(error: BaseException) -> str:
+    """The one line the command line prints for bad input."""
+    if isinstance(error, ValidationError):
+        from photodose.specs.base import describe_error
+
+        return describe_error(error, one_line=True)
+    return " ".join(str(error).split())
+
+
+def fail(message: str) -> NoReturn:
+    """Stop a command with one line of explanation and exit status 2 (not a bug: e.g. a
+    program the command needs is missing)."""
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
+    raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def main() -> None:
     _register_all()
     try:
         app()
-    except ValidationError as error:
-        typer.echo(f"error: invalid input\n{describe_error(error)}", err=True)
-        sys.exit(2)
-    except (UserError, ValueError, FileNotFoundError) as error:
-        typer.echo(f"error: {error}", err=True)
-        sys.exit(2)
+    except (PhotodoseError, ValidationError) as error:
+        typer.echo(f"error: {error_line(error)}", err=True)
+        sys.exit(EXIT_BAD_INPUT)

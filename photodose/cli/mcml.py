@@ -13,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from photodose.cli.progress import photon_progress
+from photodose.errors import InputFileError
 from photodose.io.mcml_format import MM_PER_CM, read_mci, read_mco, write_mco
 from photodose.specs import Simulation
 from photodose.transport import simulate_with_stats
@@ -35,7 +36,7 @@ def mcml_command(
 ) -> None:
     """Run every run of an MCML input file; write each .mco under the name the .mci gives."""
     if not mci.is_file():
-        raise FileNotFoundError(f"mci = {str(mci)!r}: no such file")
+        raise InputFileError(mci, "no such file")
     # Every run is read and checked before the first one starts, as MCML does.
     runs = read_mci(mci)
     folder = outdir if outdir is not None else mci.parent

@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 from rich.console import Console
 from rich.table import Table
 
+from photodose.errors import BadInputError
 from photodose.optics import optical_spectrum, tissue_preset
 
 _PLOT_SUFFIXES = (".png", ".svg")
@@ -35,9 +36,10 @@ def parse_wavelengths(text: str) -> NDArray[np.float64]:
             return start + step * np.arange(count, dtype=float)
         return np.array([float(p) for p in text.split(",")])
     except ValueError:
-        raise ValueError(
-            f"--wavelengths = {text!r}: give start:stop:step (e.g. 600:1100:10, step > 0) "
-            "or a list (e.g. 810,850,980), in nm"
+        raise BadInputError(
+            "--wavelengths",
+            repr(text),
+            "give start:stop:step (e.g. 600:1100:10, step > 0) or a list (e.g. 810,850,980), in nm",
         ) from None
 
 
@@ -47,7 +49,9 @@ def parse_overrides(items: list[str]) -> dict[str, Any]:
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key:
-            raise ValueError(f"--set {item!r}: expected FIELD=VALUE, e.g. blood_fraction=0.01")
+            raise BadInputError(
+                "--set", repr(item), "expected FIELD=VALUE, e.g. blood_fraction=0.01"
+            )
         try:
             overrides[key.strip()] = float(value)
         except ValueError:
@@ -73,7 +77,7 @@ def optics_command(
 ) -> None:
     """Print mua, mus', mus, g and n of a tissue over wavelength (Jacques 2013 model)."""
     if plot is not None and plot.suffix.lower() not in _PLOT_SUFFIXES:
-        raise ValueError(f"--plot = {str(plot)!r}: the file must end in .png or .svg")
+        raise BadInputError("--plot", repr(str(plot)), "the file must end in .png or .svg")
     composition = tissue_preset(tissue, skin_type=skin_type, **parse_overrides(set_ or []))
     spectrum = optical_spectrum(composition, parse_wavelengths(wavelengths))
     title = composition.name + (f", skin type {skin_type}" if skin_type is not None else "")

@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from photodose.cli import UserError
+from photodose.cli import fail
 from photodose.devices.library import load_device
 from photodose.dose.window import DoseWindow
+from photodose.errors import BadInputError, InvalidSpecError
 from photodose.planning import Plan, PlanRequest, Verification, plan_request, verify_plan
 from photodose.report import write_plan_pdf, write_plan_report
 from photodose.report.series import temperature_curves
@@ -29,6 +30,7 @@ from photodose.report.tables import (
 )
 from photodose.report.wording import binding_in_words, headline, verification_summary
 from photodose.safety.contraindications import ScreeningInput
+from photodose.specs import describe_error
 from photodose.tissue.library import load_site
 from photodose.tissue.patient import Patient
 
@@ -117,7 +119,7 @@ def plan_command(
         },
     )
     if verify and photons < 1:
-        raise ValueError(f"photons = {photons}: must be at least 1")
+        raise BadInputError("--photons", photons, "must be at least 1")
     console = Console()
     result = _one_line(lambda: plan_request(request))
     check = None
@@ -137,8 +139,8 @@ def plan_command(
     if pdf is not None:
         try:
             printed = write_plan_pdf(result, pdf, verification=check)
-        except RuntimeError as error:
-            raise UserError(str(error)) from None
+        except (FileNotFoundError, RuntimeError) as error:
+            fail(str(error))
         console.print(f"PDF written to {escape(str(printed))}")
 
 
@@ -170,32 +172,21 @@ def _parse_window(text: str) -> DoseWindow:
     try:
         lower, upper = (float(part) for part in parts)
     except ValueError:
-        raise ValueError(f"window = {text!r}: expected LOWER:UPPER in J/cm^2, e.g. 1:10") from None
+        raise BadInputError(
+            "window", repr(text), "expected LOWER:UPPER in J/cm^2, e.g. 1:10"
+        ) from None
     return _one_line(
         lambda: DoseWindow(lower_J_per_cm2=lower, upper_J_per_cm2=upper), f"window = {text!r}"
     )
 
 
 def _one_line(build: Callable[[], T], where: str = "") -> T:
-    """Call `build`; a validation error or a multi-line ValueError becomes a ValueError of
-    one line, which `photodose.cli.main` prints as `error: ...` with exit status 2."""
-    prefix = f"{where}: " if where else ""
+    """Call `build`; a validation error becomes an InvalidSpecError of one line saying
+    where it happened, which `photodose.cli.main` prints as `error: ...` (exit status 2)."""
     try:
         return build()
     except ValidationError as error:
-        problems = []
-        for item in error.errors():
-            field = ".".join(str(part) for part in item["loc"])
-            message = item["msg"].removeprefix("Value error, ")
-            if field and not isinstance(item.get("input"), dict):
-                problems.append(f"{field} = {item.get('input')!r}: {message}")
-            else:
-                problems.append(message)
-        raise ValueError(prefix + "; ".join(problems)) from None
-    except ValueError as error:
-        lines = [line.strip() for line in str(error).splitlines() if line.strip()]
-        text = "; ".join(lines).replace(":; ", ": ").replace("Value error, ", "")
-        raise ValueError(prefix + text) from None
+        raise InvalidSpecError(describe_error(error, where, one_line=True)) from None
 
 
 def _print_plan(console: Console, plan: Plan, check: Verification | None) -> None:

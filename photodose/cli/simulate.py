@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from photodose.cli.progress import photon_progress
+from photodose.errors import InputFileError
 from photodose.io.result_file import save_result
 from photodose.specs import Simulation
 from photodose.transport import simulate_with_stats
@@ -29,7 +30,7 @@ def simulate_command(
 ) -> None:
     """Run photon transport in a layered stack; print totals, save the labelled result."""
     if not spec.is_file():
-        raise FileNotFoundError(f"spec = {str(spec)!r}: no such file")
+        raise InputFileError(spec, "no such file")
     simulation = Simulation.load(spec)
     update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
     if update:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from photodose.devices import Device, load_device, load_devices
+from photodose.errors import InputFileError
 from photodose.tissue import Patient, Site, load_site, load_sites
 
 sites_app = typer.Typer(
@@ -70,7 +71,7 @@ def show_site(
     site = load_site(name)
     if patient is not None:
         if not patient.is_file():
-            raise FileNotFoundError(f"patient = {str(patient)!r}: no such file")
+            raise InputFileError(patient, "no such file")
         person = Patient.load(patient)
         site = site.for_patient(person)
         if skin_type is None:

@@ -327,6 +327,13 @@ class Clinic:
                      "courses": len([c for c in p.courses if c.deleted_at is None]),
                      "deleted": p.deleted_at is not None} for p in rows]  # fmt: skip
 
+    def patient_id(self, pseudonym: str) -> int:
+        with Session(self.engine) as session:
+            found = session.scalar(select(Patient.id).where(Patient.pseudonym == pseudonym))
+            if found is None:
+                raise BadInputError("patient", pseudonym, "no such patient")
+            return found
+
     def plan_json(self, plan_id: int) -> str:
         with Session(self.engine) as session:
             row = session.get(PlanRecord, plan_id)

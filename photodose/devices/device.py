@@ -17,6 +17,7 @@ from numpy.typing import ArrayLike, NDArray
 from pydantic import Field, model_validator
 
 from photodose.devices.led_irradiance import array_irradiance_W_per_mm2, lambertian_order
+from photodose.errors import BadInputError
 from photodose.optics import EmissionSpectrum
 from photodose.specs import Beam, Spec
 
@@ -209,9 +210,10 @@ class Device(Spec):
             if self.led_array is None or self.probe is not None:
                 raise ValueError("kind = 'led_array': give led_array (and no probe)")
             if self.power_W is not None:
-                raise ValueError(
-                    f"power_W = {self.power_W}: an LED array's power comes from "
-                    "led_array.element_power_W; leave power_W out"
+                raise BadInputError(
+                    "power_W",
+                    self.power_W,
+                    "an LED array's power comes from led_array.element_power_W; leave power_W out",
                 )
         pulse_fields = {
             "peak_power_W": self.peak_power_W,

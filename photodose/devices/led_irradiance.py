@@ -20,11 +20,13 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from photodose.errors import BadInputError
+
 
 def lambertian_order(half_angle_deg: float) -> float:
     """Cosine-power order m of an emitter whose intensity halves at `half_angle_deg`."""
     if not 0.0 < half_angle_deg < 90.0:
-        raise ValueError(f"half_angle_deg = {half_angle_deg}: must lie in (0, 90) degrees")
+        raise BadInputError("half_angle_deg", half_angle_deg, "must lie in (0, 90) degrees")
     return -math.log(2.0) / math.log(math.cos(math.radians(half_angle_deg)))
 
 
@@ -49,7 +51,7 @@ def array_irradiance_W_per_mm2(
     """Irradiance at skin points (x, y) (any broadcastable shape) from identical LEDs at
     (emitters_x, emitters_y), all facing the skin from `standoff_mm` above it."""
     if standoff_mm <= 0.0:
-        raise ValueError(f"standoff_mm = {standoff_mm}: must be > 0 (point emitters)")
+        raise BadInputError("standoff_mm", standoff_mm, "must be > 0 (point emitters)")
     x = np.asarray(x_mm, dtype=float)
     y = np.asarray(y_mm, dtype=float)
     ex = np.asarray(emitters_x_mm, dtype=float).ravel()

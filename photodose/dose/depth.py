@@ -28,6 +28,7 @@ import xarray as xr
 
 from photodose.dose.rz_field import RZField
 from photodose.dose.surface import disc_mean_irradiance_per_mm2
+from photodose.errors import BadInputError
 from photodose.specs import Beam
 
 LEVELS = (0.1, 0.01, 0.001)
@@ -77,9 +78,10 @@ def axial_fluence_rate(dataset: xr.Dataset, axis_bins: int = DEFAULT_AXIS_BINS) 
     field = RZField.from_dataset(dataset)
     bins = int(axis_bins)
     if bins < 1 or bins > field.r_mm.size:
-        raise ValueError(
-            f"axis_bins = {axis_bins!r}: must be between 1 and {field.r_mm.size} "
-            "(the usable radial bins)"
+        raise BadInputError(
+            "axis_bins",
+            axis_bins,
+            f"must be between 1 and {field.r_mm.size} (the usable radial bins)",
         )
     # annulus i has area 2 pi (i + 1/2) dr^2 (Wang, Jacques & Zheng 1995, sec. 4)
     area = np.arange(bins) + 0.5

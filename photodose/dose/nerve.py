@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from photodose.dose.rz_field import RZField
 from photodose.dose.surface import MM2_PER_CM2
 from photodose.dose.validation import require_non_negative, require_positive
+from photodose.errors import BadInputError
 
 # Quadrature for one cross-section: 48 x 96 cells puts the midpoint rule's error far
 # below Monte Carlo noise for fields that vary on the scale of a bin (checked against an
@@ -77,7 +78,7 @@ def check_nerve_geometry(
     radius = require_positive("nerve_diameter_mm", nerve_diameter_mm) / 2.0
     offset = float(offset_mm)
     if not np.isfinite(offset):
-        raise ValueError(f"offset_mm = {offset_mm!r}: must be a finite number")
+        raise BadInputError("offset_mm", offset_mm, "must be a finite number")
     if depth - radius < 0.0:
         raise ValueError(
             f"nerve_depth_mm = {depth:g} with nerve_diameter_mm = {2 * radius:g}: the nerve's "
@@ -85,16 +86,20 @@ def check_nerve_geometry(
             "nerve's centre and must be at least half the diameter"
         )
     if depth + radius > field.max_z_mm:
-        raise ValueError(
-            f"nerve_depth_mm = {depth:g}: the nerve reaches z = {depth + radius:g} mm but the "
-            f"transport grid is usable only to z = {field.max_z_mm:g} mm (the last z bin "
-            "collects everything deeper); rerun the transport with a deeper grid (nz x dz_mm)"
+        raise BadInputError(
+            "nerve_depth_mm",
+            f"{depth:g}",
+            f"the nerve reaches z = {depth + radius:g} mm but the transport grid is usable "
+            f"only to z = {field.max_z_mm:g} mm (the last z bin collects everything "
+            "deeper); rerun the transport with a deeper grid (nz x dz_mm)",
         )
     if abs(offset) + radius > field.max_r_mm:
-        raise ValueError(
-            f"offset_mm = {offset:g}: the nerve reaches r = {abs(offset) + radius:g} mm but the "
-            f"transport grid is usable only to r = {field.max_r_mm:g} mm (the last r bin "
-            "collects everything beyond); rerun the transport with a wider grid (nr x dr_mm)"
+        raise BadInputError(
+            "offset_mm",
+            f"{offset:g}",
+            f"the nerve reaches r = {abs(offset) + radius:g} mm but the transport grid is "
+            f"usable only to r = {field.max_r_mm:g} mm (the last r bin collects everything "
+            "beyond); rerun the transport with a wider grid (nr x dr_mm)",
         )
 
 

@@ -33,6 +33,7 @@ import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from photodose.dose.result_metadata import beam_of, wavelength_of
+from photodose.errors import BadInputError
 
 WAVELENGTH_DIM = "wavelength_nm"
 CCO_DATA_FILE = "cco_action_spectrum.csv"
@@ -59,9 +60,10 @@ def cco_weight(wavelengths_nm: ArrayLike) -> NDArray[np.float64]:
     wavelengths = np.atleast_1d(np.asarray(wavelengths_nm, dtype=float))
     outside = (wavelengths < grid[0]) | (wavelengths > grid[-1]) | ~np.isfinite(wavelengths)
     if outside.any():
-        raise ValueError(
-            f"wavelengths_nm = {wavelengths[outside].tolist()}: the CCO spectrum covers "
-            f"{grid[0]:g}-{grid[-1]:g} nm only"
+        raise BadInputError(
+            "wavelengths_nm",
+            wavelengths[outside].tolist(),
+            f"the CCO spectrum covers {grid[0]:g}-{grid[-1]:g} nm only",
         )
     return np.interp(wavelengths, grid, weight)
 
@@ -145,7 +147,7 @@ def _check_weights(weights: ArrayLike, count: int, must_sum_to_one: bool) -> NDA
     if w.shape != (count,):
         raise ValueError(f"weights has {w.size} values for {count} wavelengths")
     if not np.all(np.isfinite(w)) or np.any(w < 0.0):
-        raise ValueError(f"weights = {w.tolist()}: must be finite and >= 0")
+        raise BadInputError("weights", w.tolist(), "must be finite and >= 0")
     if must_sum_to_one and abs(w.sum() - 1.0) > WEIGHT_SUM_TOLERANCE:
         raise ValueError(f"weights sum to {w.sum():.9g}: emission weights must sum to 1")
     return w

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 
+from photodose.errors import BadInputError
+
 
 def require_non_negative(name: str, value: float) -> float:
     """`value` as a float if it is finite and >= 0, else ValueError naming it."""
     number = float(value)
     if not math.isfinite(number) or number < 0.0:
-        raise ValueError(f"{name} = {value!r}: must be a finite number >= 0")
+        raise BadInputError(name, value, "must be a finite number >= 0")
     return number
 
 
@@ -17,5 +19,5 @@ def require_positive(name: str, value: float) -> float:
     """`value` as a float if it is finite and > 0, else ValueError naming it."""
     number = float(value)
     if not math.isfinite(number) or number <= 0.0:
-        raise ValueError(f"{name} = {value!r}: must be a finite number > 0")
+        raise BadInputError(name, value, "must be a finite number > 0")
     return number

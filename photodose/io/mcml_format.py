@@ -34,7 +34,8 @@ import numpy as np
 import xarray as xr
 from pydantic import BaseModel, ValidationError
 
-import photodose
+from photodose._version import __version__
+from photodose.errors import BadInputError, InputFileError
 from photodose.specs import Grid, Layer, OpticalProperties, Simulation, TissueStack
 
 OutputFormat = Literal["A", "B"]
@@ -98,7 +99,7 @@ class _Cursor:
         self.position = 0
 
     def error(self, line: int, field: str, value: str, problem: str) -> ValueError:
-        return ValueError(f"{self.source}:{line}: {field} = {value!r}: {problem}")
+        return BadInputError(f"{self.source}:{line}: {field}", repr(value), problem)
 
     def at_end(self) -> bool:
         return self.position >= len(self.lines)
@@ -106,7 +107,7 @@ class _Cursor:
     def take(self, what: str) -> _DataLine:
         if self.at_end():
             last = self.lines[-1].number if self.lines else 0
-            raise ValueError(f"{self.source}: the file ends (line {last}) before {what}")
+            raise InputFileError(self.source, f"the file ends (line {last}) before {what}")
         line = self.lines[self.position]
         self.position += 1
         return line
@@ -331,7 +332,7 @@ def read_mci(path: str | Path) -> list[MciRun]:
     """Every run of an MCML input file (see `parse_mci`)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"mci path = {str(path)!r}: no such file")
+        raise InputFileError(path, "no such MCML input file")
     return parse_mci(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
 
 
@@ -391,9 +392,11 @@ def _layer_values(layer: Layer) -> str:
 
 def _pencil_only(simulation: Simulation, caller: str) -> Simulation:
     if simulation.beam.profile != "pencil":
-        raise ValueError(
-            f"{caller}: beam.profile = {simulation.beam.profile!r}: MCML files describe "
-            "pencil-beam runs only (convolve MCML's pencil result for finite beams)"
+        raise BadInputError(
+            f"{caller}: beam.profile",
+            repr(simulation.beam.profile),
+            "MCML files describe pencil-beam runs only (convolve MCML's pencil result for "
+            "finite beams)",
         )
     return simulation
 
@@ -465,7 +468,7 @@ def _mcml_factor(kind: str, grid: Grid) -> float | np.ndarray:
         return MM_PER_CM**2 / np.cos(angles)[None, :]
     if kind == "fraction":
         return 1.0
-    raise ValueError(f"kind = {kind!r}: unknown density")
+    raise BadInputError("kind", repr(kind), "unknown density")
 
 
 def _block_1d(header: str, values: np.ndarray, number_format: str) -> str:
@@ -624,7 +627,7 @@ def read_mco(path: str | Path) -> xr.Dataset:
     """Read an MCML `.mco` output file (see `parse_mco`)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"mco path = {str(path)!r}: no such file")
+        raise InputFileError(path, "no such MCML output file")
     return parse_mco(path.read_text(encoding="utf-8", errors="replace"), source=str(path))
 
 
@@ -678,6 +681,6 @@ def _mco_dataset(
         normalisation="per watt delivered (launched power, before specular reflection)",
         fluence="A(r, z) / mua of the layer at the bin centre; NaN where mua = 0",
         source_format="MCML 1.x .mco: 5 significant digits (A_l 4, RAT 6), no standard errors",
-        photodose_version=photodose.__version__,
+        photodose_version=__version__,
     )
     return dataset

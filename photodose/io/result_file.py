@@ -6,12 +6,14 @@ from pathlib import Path
 
 import xarray as xr
 
+from photodose.errors import BadInputError, InputFileError
+
 
 def save_result(dataset: xr.Dataset, path: str | Path) -> Path:
     """Write `dataset` to a netCDF file (`.nc`); returns the path written."""
     path = Path(path)
     if path.suffix.lower() != ".nc":
-        raise ValueError(f"result path = {str(path)!r}: use a .nc (netCDF) file name")
+        raise BadInputError("result path", repr(str(path)), "use a .nc (netCDF) file name")
     dataset.to_netcdf(path, engine="scipy")
     return path
 
@@ -20,6 +22,6 @@ def load_result(path: str | Path) -> xr.Dataset:
     """Read a result written by `save_result`, fully into memory."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"result path = {str(path)!r}: no such file")
+        raise InputFileError(path, "no such result file")
     with xr.open_dataset(path, engine="scipy") as dataset:
         return dataset.load()

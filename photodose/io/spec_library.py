@@ -15,6 +15,7 @@ from typing import Generic, Protocol, Self, TypeVar
 
 from pydantic import ValidationError
 
+from photodose.errors import BadInputError, InputFileError
 from photodose.specs import describe_error
 
 SUFFIXES = (".toml", ".json")
@@ -55,9 +56,9 @@ class SpecLibrary(Generic[SpecT]):
                 if path.suffix.lower() not in SUFFIXES:
                     continue
                 if path.stem in files and files[path.stem].resolve() != path.resolve():
-                    raise ValueError(
-                        f"{self.kind} {path.stem!r} is defined twice: "
-                        f"{files[path.stem]} and {path}"
+                    raise InputFileError(
+                        path,
+                        f"{self.kind} {path.stem!r} is defined twice, also in {files[path.stem]}",
                     )
                 files[path.stem] = path
         return files
@@ -69,11 +70,13 @@ class SpecLibrary(Generic[SpecT]):
         """Load and validate one file; errors name the file, the field and the value."""
         path = Path(path)
         if not path.is_file():
-            raise FileNotFoundError(f"{self.kind} file = {str(path)!r}: no such file")
+            raise InputFileError(path, f"no such {self.kind} file")
         try:
             return self.spec_type.load(path)
         except ValidationError as error:
-            raise ValueError(f"{path}: invalid {self.kind}\n{describe_error(error)}") from error
+            raise InputFileError(
+                path, f"invalid {self.kind}: {describe_error(error, one_line=True)}"
+            ) from error
 
     def load(self, name_or_path: str | Path) -> SpecT:
         """A spec by library name, or from a .toml/.json file path."""
@@ -82,13 +85,13 @@ class SpecLibrary(Generic[SpecT]):
             return self.read_file(text)
         files = self.files()
         if text not in files:
-            raise ValueError(
-                f"{self.kind} = {text!r}: unknown {self.kind}; known: {', '.join(sorted(files))}"
+            raise BadInputError(
+                self.kind, repr(text), f"unknown {self.kind}; known: {', '.join(sorted(files))}"
             )
         spec = self.read_file(files[text])
         if spec.name != text:
-            raise ValueError(
-                f"{files[text]}: name = {spec.name!r} must match the file name {text!r}"
+            raise InputFileError(
+                files[text], f"name = {spec.name!r} must match the file name {text!r}"
             )
         return spec
 

@@ -15,6 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 from photodose.specs.base import Spec
 
@@ -52,7 +53,7 @@ class EmissionSpectrum(Spec):
         optical data and renormalised.
         """
         if not step_nm > 0.0:
-            raise ValueError(f"step_nm = {step_nm!r}: must be > 0")
+            raise BadInputError("step_nm", step_nm, "must be > 0")
         if self.kind == "laser":
             return np.array([self.peak_nm]), np.array([1.0])
         sigma = self.fwhm_nm / _FWHM_PER_SIGMA

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from photodose.errors import BadInputError
 from photodose.optics.composition import TissueComposition
 
 JACQUES_2013 = "Jacques 2013 Phys Med Biol 58:R37"
@@ -299,25 +300,29 @@ def tissue_preset(name: str, skin_type: int | None = None, **overrides: Any) -> 
         if skin_type is None:
             skin_type = DEFAULT_SKIN_TYPE
         if skin_type not in FITZPATRICK_MELANIN_FRACTION:
-            raise ValueError(f"skin_type = {skin_type!r}: Fitzpatrick skin types are 1 to 6")
+            raise BadInputError("skin_type", skin_type, "Fitzpatrick skin types are 1 to 6")
         base = _SKIN_PRESETS[name](skin_type)
     elif name in _OTHER_PRESETS:
         if skin_type is not None:
-            raise ValueError(
-                f"skin_type = {skin_type!r} given for {name!r}: skin type applies only to "
-                f"{', '.join(_SKIN_PRESETS)}"
+            raise BadInputError(
+                "skin_type",
+                skin_type,
+                f"given for {name!r}: skin type applies only to {', '.join(_SKIN_PRESETS)}",
             )
         base = _OTHER_PRESETS[name]()
     else:
-        raise ValueError(f"unknown tissue {name!r}; known tissues: {', '.join(list_tissues())}")
+        raise BadInputError(
+            "tissue", repr(name), f"unknown; known tissues: {', '.join(list_tissues())}"
+        )
     if not overrides:
         return base
     fields = TissueComposition.model_fields
     unknown = sorted(set(overrides) - set(fields))
     if unknown:
-        raise ValueError(
-            f"unknown field(s) {', '.join(unknown)} for tissue {name!r}; "
-            f"fields: {', '.join(fields)}"
+        raise BadInputError(
+            "composition fields",
+            ", ".join(unknown),
+            f"unknown for tissue {name!r}; fields: {', '.join(fields)}",
         )
     values = base.model_dump() | overrides
     if name in _SKIN_PRESETS and "baseline_fraction" not in overrides:

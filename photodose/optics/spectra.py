@@ -19,6 +19,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.interpolate import PchipInterpolator
 
+from photodose.errors import BadInputError
+
 WAVELENGTH_MIN_NM = 450.0
 WAVELENGTH_MAX_NM = 1100.0
 
@@ -44,9 +46,11 @@ def check_wavelength(wavelength_nm: ArrayLike) -> NDArray[np.float64]:
     outside = ~((wavelengths >= WAVELENGTH_MIN_NM) & (wavelengths <= WAVELENGTH_MAX_NM))
     if np.any(outside):
         bad = wavelengths[outside].ravel()[0]
-        raise ValueError(
-            f"wavelength_nm = {bad:g} is outside the tabulated range "
-            f"{WAVELENGTH_MIN_NM:g}-{WAVELENGTH_MAX_NM:g} nm of the chromophore spectra"
+        raise BadInputError(
+            "wavelength_nm",
+            f"{bad:g}",
+            f"outside the tabulated range {WAVELENGTH_MIN_NM:g}-{WAVELENGTH_MAX_NM:g} nm "
+            "of the chromophore spectra",
         )
     return wavelengths
 

@@ -17,6 +17,7 @@ import xarray as xr
 
 from photodose.devices.device import Device
 from photodose.dose.spectral import spectrally_weighted
+from photodose.errors import ModelRangeError
 from photodose.optics.emission import _FWHM_PER_SIGMA
 from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 from photodose.specs import Beam, Grid, Simulation
@@ -52,7 +53,8 @@ def emission_samples(device: Device) -> tuple[np.ndarray, np.ndarray]:
     nodes = emission.peak_nm + math.sqrt(3.0) * sigma * np.array([-1.0, 0.0, 1.0])
     weights = np.array([1.0, 4.0, 1.0]) / 6.0
     if nodes[0] < WAVELENGTH_MIN_NM or nodes[-1] > WAVELENGTH_MAX_NM:
-        raise ValueError(
+        raise ModelRangeError(
+            "optical data",
             f"emission: peak_nm = {emission.peak_nm}, fwhm_nm = {emission.fwhm_nm}: the band "
             f"({nodes[0]:.0f}-{nodes[-1]:.0f} nm at +-sqrt(3) sigma) leaves the optical data's "
             f"{WAVELENGTH_MIN_NM:g}-{WAVELENGTH_MAX_NM:g} nm"

@@ -8,6 +8,7 @@ from pydantic import Field, model_validator
 
 from photodose.devices.device import Device
 from photodose.dose.window import DoseWindow
+from photodose.errors import BadInputError
 from photodose.safety.contraindications import ScreeningInput
 from photodose.safety.temperature import TemperatureLimits
 from photodose.specs import Spec
@@ -75,9 +76,11 @@ class PlanRequest(Spec):
     def _aim_inside_window(self) -> PlanRequest:
         aim = self.aim
         if not self.window.lower_J_per_cm2 <= aim <= self.window.upper_J_per_cm2:
-            raise ValueError(
-                f"aim_J_per_cm2 = {aim}: must lie inside the window "
-                f"{self.window.lower_J_per_cm2}-{self.window.upper_J_per_cm2} J/cm^2"
+            raise BadInputError(
+                "aim_J_per_cm2",
+                aim,
+                "must lie inside the window "
+                f"{self.window.lower_J_per_cm2}-{self.window.upper_J_per_cm2} J/cm^2",
             )
         return self
 

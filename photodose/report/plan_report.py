@@ -17,7 +17,7 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
-import photodose
+from photodose._version import __version__
 from photodose.dose.depth import PenetrationDepths, axial_fluence_rate, penetration_depths
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
@@ -186,7 +186,7 @@ def _view(plan: Plan, verification: Verification | None) -> PlanView:
         fluence_svg=Markup(fluence_depth_svg(plan, site, depths)),
         temperature_svg=Markup(temperature_svg(plan, curves)),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        version=photodose.__version__,
+        version=__version__,
     )
 
 

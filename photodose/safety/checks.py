@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.specs.base import Spec
 
 Severity = Literal["block", "warn", "info"]
@@ -47,7 +48,7 @@ class SafetyCheck(Spec):
     def _margin_is_ratio(self) -> SafetyCheck:
         expected = self.value / self.limit
         if abs(self.margin - expected) > 1e-9 * max(1.0, abs(expected)):
-            raise ValueError(f"margin = {self.margin}: must equal value / limit = {expected}")
+            raise BadInputError("margin", self.margin, f"must equal value / limit = {expected}")
         return self
 
     @classmethod

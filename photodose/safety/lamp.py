@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 
+from photodose.errors import BadInputError
 from photodose.safety.checks import SafetyCheck
 
 LAMP_WAVELENGTH_MIN_NM = 380.0
@@ -36,9 +37,10 @@ LAMP_SOURCE = "IEC 62471:2006 (CIE S 009:2002) s. 4.3.8, skin thermal hazard 380
 def lamp_skin_thermal_limit_J_per_cm2(exposure_s: float) -> float:
     """Radiant-exposure limit 2.0 t^0.25 J/cm^2 (20 000 t^0.25 J/m^2) for 0 < t <= 10 s."""
     if not (0.0 < exposure_s <= LAMP_MAX_DURATION_S):
-        raise ValueError(
-            f"exposure_s = {exposure_s:g}: the IEC 62471 skin thermal limit is defined for "
-            f"0 to {LAMP_MAX_DURATION_S:g} s"
+        raise BadInputError(
+            "exposure_s",
+            f"{exposure_s:g}",
+            f"the IEC 62471 skin thermal limit is defined for 0 to {LAMP_MAX_DURATION_S:g} s",
         )
     return 2.0 * exposure_s**0.25
 
@@ -60,16 +62,18 @@ def lamp_skin_thermal_check(
     relies on; `info` otherwise) and defers to the temperature limits.
     """
     if not (LAMP_WAVELENGTH_MIN_NM <= wavelength_nm <= LAMP_WAVELENGTH_MAX_NM):
-        raise ValueError(
-            f"wavelength_nm = {wavelength_nm:g}: the IEC 62471 skin thermal hazard covers "
-            f"{LAMP_WAVELENGTH_MIN_NM:g} to {LAMP_WAVELENGTH_MAX_NM:g} nm"
+        raise BadInputError(
+            "wavelength_nm",
+            f"{wavelength_nm:g}",
+            f"the IEC 62471 skin thermal hazard covers {LAMP_WAVELENGTH_MIN_NM:g} to "
+            f"{LAMP_WAVELENGTH_MAX_NM:g} nm",
         )
     if not (irradiance_mW_per_cm2 >= 0.0 and math.isfinite(irradiance_mW_per_cm2)):
-        raise ValueError(
-            f"irradiance_mW_per_cm2 = {irradiance_mW_per_cm2}: must be a finite number >= 0"
+        raise BadInputError(
+            "irradiance_mW_per_cm2", irradiance_mW_per_cm2, "must be a finite number >= 0"
         )
     if not (exposure_s > 0.0 and math.isfinite(exposure_s)):
-        raise ValueError(f"exposure_s = {exposure_s}: must be a finite number > 0")
+        raise BadInputError("exposure_s", exposure_s, "must be a finite number > 0")
     if exposure_s <= LAMP_MAX_DURATION_S:
         return SafetyCheck.compare(
             name="skin thermal hazard (lamp/LED)",

@@ -38,6 +38,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.safety.checks import SafetyCheck
 from photodose.specs.base import Spec
 from photodose.specs.beam import Beam
@@ -63,8 +64,8 @@ def _require_range(name: str, values: ArrayLike, low: float, high: float, unit: 
     bad = ~((array >= low) & (array <= high))
     if np.any(bad):
         first = array[bad].flat[0]
-        raise ValueError(
-            f"{name} = {first:g}: the skin MPE is tabulated for {low:g} to {high:g} {unit}"
+        raise BadInputError(
+            name, f"{first:g}", f"the skin MPE is tabulated for {low:g} to {high:g} {unit}"
         )
     return array
 
@@ -135,7 +136,7 @@ def aperture_averaged_irradiance_mW_per_cm2(power_W: float, beam: Beam) -> float
     peak (Gaussian) or uniform (flat top) irradiance; for narrow beams it is P / (pi a^2).
     """
     if not (power_W >= 0.0 and math.isfinite(power_W)):
-        raise ValueError(f"power_W = {power_W}: must be a finite number >= 0")
+        raise BadInputError("power_W", power_W, "must be a finite number >= 0")
     a_mm = SKIN_LIMITING_APERTURE_MM / 2.0
     if beam.profile == "gaussian":
         fraction = 1.0 - math.exp(-2.0 * a_mm**2 / beam.radius_mm**2)
@@ -192,8 +193,8 @@ def skin_mpe_check(
     the MPE for the group's duration); the check reports the worse of the two.
     """
     if not (irradiance_mW_per_cm2 >= 0.0 and math.isfinite(irradiance_mW_per_cm2)):
-        raise ValueError(
-            f"irradiance_mW_per_cm2 = {irradiance_mW_per_cm2}: must be a finite number >= 0"
+        raise BadInputError(
+            "irradiance_mW_per_cm2", irradiance_mW_per_cm2, "must be a finite number >= 0"
         )
     ca = float(correction_factor_ca(wavelength_nm))
     regime = mpe_regime(exposure_s)
@@ -223,7 +224,9 @@ def _pulsed_check(
     tau = pulse.pulse_duration_s
     rate = pulse.repetition_rate_Hz
     if tau > exposure_s:
-        raise ValueError(f"pulse_duration_s = {tau:g}: must not exceed exposure_s = {exposure_s:g}")
+        raise BadInputError(
+            "pulse_duration_s", f"{tau:g}", f"must not exceed exposure_s = {exposure_s:g}"
+        )
     pulse_J_per_cm2 = irradiance_mW_per_cm2 / 1000.0 / rate
     n_pulses = max(1, math.ceil(exposure_s * rate - 1e-9))
     # A group of k+1 consecutive pulses spans k / rate + tau. Its ratio to the MPE grows

@@ -34,6 +34,7 @@ import math
 
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.safety.checks import SafetyCheck
 from photodose.specs.base import Spec
 
@@ -67,9 +68,10 @@ class TemperatureLimits(Spec):
     @model_validator(mode="after")
     def _insensate_not_laxer(self) -> TemperatureLimits:
         if self.insensate_max_C > self.sensate_max_C:
-            raise ValueError(
-                f"insensate_max_C = {self.insensate_max_C}: must not exceed "
-                f"sensate_max_C = {self.sensate_max_C}"
+            raise BadInputError(
+                "insensate_max_C",
+                self.insensate_max_C,
+                f"must not exceed sensate_max_C = {self.sensate_max_C}",
             )
         return self
 
@@ -84,7 +86,7 @@ def temperature_check(
 ) -> SafetyCheck:
     """Peak skin temperature against the limit for sensate or insensate skin (`block`)."""
     if not math.isfinite(peak_skin_C):
-        raise ValueError(f"peak_skin_C = {peak_skin_C}: must be a finite temperature in C")
+        raise BadInputError("peak_skin_C", peak_skin_C, "must be a finite temperature in C")
     if insensate:
         limit, source, who = limits.insensate_max_C, INSENSATE_SOURCE, "insensate"
     else:
@@ -116,9 +118,9 @@ def temperature_check(
 def arrhenius_damage_check(damage_integral: float, limit: float = 1.0) -> SafetyCheck:
     """Arrhenius damage integral Omega (dimensionless) against `limit` (`block`)."""
     if not (damage_integral >= 0.0 and math.isfinite(damage_integral)):
-        raise ValueError(f"damage_integral = {damage_integral}: must be a finite number >= 0")
+        raise BadInputError("damage_integral", damage_integral, "must be a finite number >= 0")
     if not (0.0 < limit <= 1.0):
-        raise ValueError(f"limit = {limit}: the Omega limit must be in (0, 1]")
+        raise BadInputError("limit", limit, "the Omega limit must be in (0, 1]")
     return SafetyCheck.compare(
         name="thermal damage (Arrhenius)",
         quantity="Arrhenius damage integral Omega over the session",
@@ -134,9 +136,9 @@ def arrhenius_damage_check(damage_integral: float, limit: float = 1.0) -> Safety
 def cem43_check(cem43_min: float, limit_min: float) -> SafetyCheck:
     """Thermal dose in CEM43 minutes against a caller-supplied limit (`block`)."""
     if not (cem43_min >= 0.0 and math.isfinite(cem43_min)):
-        raise ValueError(f"cem43_min = {cem43_min}: must be a finite number >= 0")
+        raise BadInputError("cem43_min", cem43_min, "must be a finite number >= 0")
     if not (limit_min > 0.0 and math.isfinite(limit_min)):
-        raise ValueError(f"limit_min = {limit_min}: must be a finite number > 0")
+        raise BadInputError("limit_min", limit_min, "must be a finite number > 0")
     return SafetyCheck.compare(
         name="thermal dose (CEM43)",
         quantity="cumulative equivalent minutes at 43 C over the session",

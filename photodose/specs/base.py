@@ -60,8 +60,9 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def describe_error(error: ValidationError, source: str = "") -> str:
-    """One line per problem: `where: field = value: what is allowed`."""
+def describe_error(error: ValidationError, source: str = "", *, one_line: bool = False) -> str:
+    """The one formatter for validation errors: `where: field = value: what is allowed`
+    per problem, one per line (or joined by "; " with `one_line`, as the CLI shows it)."""
     prefix = f"{source}: " if source else ""
     items = error.errors()
     locations = [tuple(item["loc"]) for item in items]
@@ -71,8 +72,13 @@ def describe_error(error: ValidationError, source: str = "") -> str:
         # a container's error repeats a more specific one below it: keep the specific one
         if any(other != loc and other[: len(loc)] == loc for other in locations):
             continue
-        field = ".".join(str(part) for part in item["loc"]) or "(input)"
+        field = ".".join(str(part) for part in item["loc"])
+        # a model validator's own message already names its field and value
+        message = " ".join(str(item["msg"]).removeprefix("Value error, ").split())
         value = item.get("input")
-        shown = json.dumps(value, default=str) if not isinstance(value, dict) else "{...}"
-        lines.append(f"{prefix}{field} = {shown}: {item['msg']}")
-    return "\n".join(lines)
+        if not field or isinstance(value, dict) or item["type"] == "value_error":
+            lines.append(f"{prefix}{field + ': ' if field else ''}{message}")
+            continue
+        shown = json.dumps(value, default=str)
+        lines.append(f"{prefix}{field} = {shown}: {message}")
+    return ("; " if one_line else "\n").join(lines)

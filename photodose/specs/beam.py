@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.specs.base import Spec
 
 BeamProfile = Literal["pencil", "gaussian", "flat_top"]
@@ -26,10 +27,10 @@ class Beam(Spec):
     @model_validator(mode="after")
     def _radius_fits_profile(self) -> Beam:
         if self.profile == "pencil" and self.radius_mm != 0.0:
-            raise ValueError(f"radius_mm = {self.radius_mm}: a pencil beam has radius 0")
+            raise BadInputError("radius_mm", self.radius_mm, "a pencil beam has radius 0")
         if self.profile != "pencil" and self.radius_mm <= 0.0:
-            raise ValueError(
-                f"radius_mm = {self.radius_mm}: a {self.profile} beam needs radius_mm > 0"
+            raise BadInputError(
+                "radius_mm", self.radius_mm, f"a {self.profile} beam needs radius_mm > 0"
             )
         return self
 

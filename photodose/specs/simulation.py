@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from photodose.errors import BadInputError
 from photodose.specs.base import Spec
 from photodose.specs.beam import Beam
 from photodose.specs.stack import TissueStack
@@ -58,9 +59,7 @@ class Simulation(Spec):
     @model_validator(mode="after")
     def _enough_photons(self) -> Simulation:
         if self.batches is not None and self.batches > self.photons:
-            raise ValueError(
-                f"batches = {self.batches}: cannot exceed photons = {self.photons}"
-            )
+            raise BadInputError('batches', self.batches, f'cannot exceed photons = {self.photons}')
         return self
 
     @property

@@ -41,6 +41,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
+from photodose.errors import BadInputError
 from photodose.thermal.damage import arrhenius_rate_per_s, cem43_rate
 
 FloatArray = NDArray[np.float64]
@@ -108,7 +109,7 @@ def padded_edges(edges_mm: FloatArray, padding_mm: float, growth: float = 1.2) -
     if padding_mm <= 0.0:
         return np.asarray(edges)
     if not 1.0 <= growth <= 2.0:
-        raise ValueError(f"growth = {growth}: must be in [1, 2]")
+        raise BadInputError("growth", growth, "must be in [1, 2]")
     width = edges[-1] - edges[-2]
     end = edges[-1] + padding_mm
     while edges[-1] < end:
@@ -390,9 +391,9 @@ def run_heating(
     absorbed = stored + surface + deep + perfusion.
     """
     if dt_max_s <= 0.0:
-        raise ValueError(f"dt_max_s = {dt_max_s}: must be > 0")
+        raise BadInputError("dt_max_s", dt_max_s, "must be > 0")
     if not 0 <= ramp_levels <= 12:
-        raise ValueError(f"ramp_levels = {ramp_levels}: must be in [0, 12]")
+        raise BadInputError("ramp_levels", ramp_levels, "must be in [0, 12]")
     grid = operator.grid
     nr, nz = grid.nr, grid.nz
     cells_W, face_W = _source_vectors(operator, source)
@@ -443,7 +444,7 @@ def run_heating(
 
     for duration, power in segments:
         if duration < 0.0:
-            raise ValueError(f"segment duration = {duration}: must be >= 0")
+            raise BadInputError("segment duration", duration, "must be >= 0")
         if duration == 0.0:
             continue
         drive = power * cells_W

@@ -23,7 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 import xarray as xr
 
-import photodose
+from photodose._version import __version__
+from photodose.errors import BadInputError
 from photodose.specs import Simulation
 from photodose.thermal.bioheat import (
     BioheatBoundary,
@@ -140,15 +141,15 @@ def heat_from_transport(
     muscle at a third of its perfusion). Cells grow by 1.2 outwards: 100 mm costs ~30 cells.
     """
     if power_W < 0.0:
-        raise ValueError(f"power_W = {power_W}: must be >= 0")
+        raise BadInputError("power_W", power_W, "must be >= 0")
     if duration_s <= 0.0:
-        raise ValueError(f"duration_s = {duration_s}: must be > 0")
+        raise BadInputError("duration_s", duration_s, "must be > 0")
     if cooling_s < 0.0:
-        raise ValueError(f"cooling_s = {cooling_s}: must be >= 0")
+        raise BadInputError("cooling_s", cooling_s, "must be >= 0")
     if padding_mm <= 0.0:
-        raise ValueError(f"padding_mm = {padding_mm}: must be > 0 (see the docstring)")
+        raise BadInputError("padding_mm", padding_mm, "must be > 0 (see the docstring)")
     if pulse_period_s is not None and pulse_period_s <= 0.0:
-        raise ValueError(f"pulse_period_s = {pulse_period_s}: must be > 0")
+        raise BadInputError("pulse_period_s", pulse_period_s, "must be > 0")
     if "simulation" not in dataset.attrs or "absorbed_rz_per_mm3" not in dataset:
         raise ValueError("dataset: need a transport result (absorbed_rz_per_mm3, attrs simulation)")
     absorbed = dataset["absorbed_rz_per_mm3"]
@@ -250,7 +251,7 @@ def heat_from_transport(
         surface="surface temperatures are of the skin face, from the first cell and the boundary",
         damage="Arrhenius (Henriques 1947, A = 3.1e98 1/s, Ea = 6.28e5 J/mol); CEM43 "
         "(Sapareto & Dewey 1984)",
-        photodose_version=photodose.__version__,
+        photodose_version=__version__,
     )
     if pulse_period_s is not None:
         heat_capacity = medium.heat_capacity_J_per_mm3_K

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from photodose.errors import BadInputError
 from photodose.specs.base import Spec
 
 # Blood, the perfusing fluid of Pennes (1948, J Appl Physiol 1:93). IT'IS v4.1 "Blood":
@@ -72,7 +73,7 @@ class ThermalProperties(Spec):
     def with_perfusion_scale(self, factor: float) -> ThermalProperties:
         """A copy with perfusion multiplied by `factor` (e.g. < 1 for a neuropathic foot)."""
         if not 0.0 <= factor <= 10.0:
-            raise ValueError(f"perfusion scale = {factor}: must be in [0, 10]")
+            raise BadInputError("perfusion scale", factor, "must be in [0, 10]")
         return self.model_copy(
             update={"perfusion_ml_per_min_per_kg": self.perfusion_ml_per_min_per_kg * factor}
         )
@@ -129,4 +130,6 @@ def thermal_preset(name: str) -> ThermalProperties:
         return _PRESETS[name]
     except KeyError:
         known = ", ".join(_PRESETS)
-        raise ValueError(f"thermal tissue = {name!r}: unknown; choose one of {known}") from None
+        raise BadInputError(
+            "thermal tissue", repr(name), f"unknown; choose one of {known}"
+        ) from None

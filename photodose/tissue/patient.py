@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationError
 
+from photodose.errors import BadInputError
 from photodose.specs import Spec, describe_error
 from photodose.tissue.site import Site, SiteLayer
 
@@ -89,8 +90,10 @@ class Patient(Spec):
             nerve = site.nerve.model_dump() | {"depth_mm": depth}
             return Site.model_validate(site.model_dump() | {"layers": layers, "nerve": nerve})
         except ValidationError as error:
-            raise ValueError(
-                f"site {site.name!r} cannot be adapted to this patient:\n" + describe_error(error)
+            raise BadInputError(
+                "site adapted to the patient",
+                site.name,
+                describe_error(error, one_line=True),
             ) from error
 
 
@@ -111,8 +114,10 @@ def _apply_plantar_atrophy(layers: tuple[SiteLayer, ...], thicknesses: list[floa
     pads = [i for i in range(soft) if layers[i].tissue == "subcutaneous_fat"]
     pad_total = sum(thicknesses[i] for i in pads)
     if not pads or loss >= pad_total:
-        raise ValueError(
-            f"plantar_atrophy: the site has {pad_total:g} mm of fat pad above the flexor "
+        raise BadInputError(
+            "plantar_atrophy",
+            True,
+            f"the site has {pad_total:g} mm of fat pad above the flexor "
             f"tendons, cannot remove {loss:g} mm"
         )
     for i in pads:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, field_validator, model_validator
 
 from photodose import optics
+from photodose.errors import BadInputError
 from photodose.specs import Layer, Spec, TissueStack
 from photodose.specs.stack import layer_boundaries_mm
 
@@ -58,13 +59,13 @@ _NUMERIC_COMPOSITION_FIELDS: frozenset[str] = frozenset(
 def _check_range(field: str, value: float, bounds: tuple[float, float]) -> None:
     low, high = bounds
     if not low <= value <= high:
-        raise ValueError(f"{field} = {value}: outside the typical range {low} to {high} mm")
+        raise BadInputError(field, value, f"outside the typical range {low} to {high} mm")
 
 
 def _valid_bounds(field: str, bounds: tuple[float, float]) -> tuple[float, float]:
     low, high = bounds
     if low < 0.0 or high < low:
-        raise ValueError(f"{field} = {list(bounds)}: need 0 <= min <= max")
+        raise BadInputError(field, list(bounds), "need 0 <= min <= max")
     return bounds
 
 
@@ -90,7 +91,9 @@ class SiteLayer(Spec):
     def _known_tissue(cls, value: str) -> str:
         known = optics.list_tissues()
         if value not in known:
-            raise ValueError(f"tissue = {value!r}: not a tissue preset; known: {', '.join(known)}")
+            raise BadInputError(
+                "tissue", repr(value), f"not a tissue preset; known: {', '.join(known)}"
+            )
         return value
 
     @field_validator("thickness_range_mm")
@@ -194,10 +197,11 @@ class Site(Spec):
         top = self.nerve.depth_mm - self.nerve.radius_mm
         bottom = self.nerve.depth_mm + self.nerve.radius_mm
         if top < 0.0 or bottom > total:
-            raise ValueError(
-                f"nerve.depth_mm = {self.nerve.depth_mm}: the nerve (diameter "
-                f"{self.nerve.diameter_mm} mm) spans {top:g} to {bottom:g} mm, outside the "
-                f"stack 0 to {total:g} mm"
+            raise BadInputError(
+                "nerve.depth_mm",
+                self.nerve.depth_mm,
+                f"the nerve (diameter {self.nerve.diameter_mm} mm) spans {top:g} to {bottom:g} "
+                f"mm, outside the stack 0 to {total:g} mm",
             )
         return self
 

@@ -33,6 +33,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import integrate
 
+from photodose.errors import BadInputError, ModelRangeError
 from photodose.transport.photon import fresnel
 
 BoundaryMethod = Literal["haskell", "groenhuis"]
@@ -40,9 +41,10 @@ BoundaryMethod = Literal["haskell", "groenhuis"]
 
 def _check_properties(mua_per_mm: float, musp_per_mm: float) -> None:
     if not (mua_per_mm >= 0.0 and musp_per_mm > 0.0):
-        raise ValueError(
-            f"mua_per_mm = {mua_per_mm}, musp_per_mm = {musp_per_mm}: diffusion theory "
-            "needs mua >= 0 and mus' > 0"
+        raise ModelRangeError(
+            "diffusion theory",
+            f"mua_per_mm = {mua_per_mm}, musp_per_mm = {musp_per_mm}: needs mua >= 0 and "
+            "mus' > 0",
         )
 
 
@@ -100,12 +102,13 @@ def effective_reflection_coefficient(
     if method == "groenhuis":
         n = n_inside / n_outside
         if n < 1.0:
-            raise ValueError(
-                f"relative index = {n}: the Groenhuis polynomial holds for n >= 1; "
-                "use method='haskell'"
+            raise BadInputError(
+                "relative index",
+                n,
+                "the Groenhuis polynomial holds for n >= 1; use method='haskell'",
             )
         return -1.440 / n**2 + 0.710 / n + 0.668 + 0.0636 * n
-    raise ValueError(f"method = {method!r}: use 'haskell' or 'groenhuis'")
+    raise BadInputError("method", repr(method), "use 'haskell' or 'groenhuis'")
 
 
 def boundary_coefficient(

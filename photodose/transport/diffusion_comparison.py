@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from photodose.errors import BadInputError
 from photodose.specs import Simulation
 from photodose.transport.diffusion_layered import diffuse
 
@@ -64,7 +65,7 @@ def compare_to_monte_carlo(
     inside = (np.arange(grid.nz) < grid.nz - 1) & (z < simulation.stack.thickness_mm)
     radius = 3.0 * grid.dr_mm if axis_radius_mm is None else axis_radius_mm
     if radius <= 0.0:
-        raise ValueError(f"axis_radius_mm = {axis_radius_mm}: must be > 0")
+        raise BadInputError("axis_radius_mm", axis_radius_mm, "must be > 0")
     central = (r < radius) & (np.arange(grid.nr) < grid.nr - 1)
     if not central.any():
         central[0] = True
@@ -97,9 +98,11 @@ def compare_to_monte_carlo(
     attrs: dict[str, object] = {"axis_radius_mm": radius}
     if depth_mm is not None:
         if not 0.0 <= depth_mm < min(grid.nz * grid.dz_mm, simulation.stack.thickness_mm):
-            raise ValueError(
-                f"depth_mm = {depth_mm}: must lie in the tissue and on the grid, "
-                f"[0, {min(grid.nz * grid.dz_mm, simulation.stack.thickness_mm):.6g}) mm"
+            raise BadInputError(
+                "depth_mm",
+                depth_mm,
+                "must lie in the tissue and on the grid, [0, "
+                f"{min(grid.nz * grid.dz_mm, simulation.stack.thickness_mm):.6g}) mm",
             )
         iz = int(depth_mm / grid.dz_mm)
         keep_r = np.arange(grid.nr) < grid.nr - 1

@@ -44,6 +44,7 @@ import scipy.sparse as sparse
 import scipy.sparse.linalg as sparse_linalg
 import xarray as xr
 
+from photodose.errors import ModelRangeError
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport.diffusion_analytic import boundary_coefficient
 from photodose.transport.layered import specular_reflectance
@@ -71,7 +72,8 @@ def _normal_reflectance(n1: float, n2: float) -> float:
 def _check_diffusive(stack: TissueStack) -> None:
     for layer in stack.layers:
         if layer.tissue.musp_per_mm <= 0.0:
-            raise ValueError(
+            raise ModelRangeError(
+                "diffusion theory",
                 f"layers[{layer.name!r}].tissue.mus_per_mm = {layer.tissue.mus_per_mm} "
                 f"(g = {layer.tissue.g}): diffusion theory needs mus' > 0 in every layer; "
                 "use Monte Carlo (simulate) for clear or non-scattering layers"

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
-import photodose
+from photodose._version import __version__
 from photodose.specs import Simulation
 from photodose.transport.tallies import Accumulator
 
@@ -86,7 +86,7 @@ def label_result(dataset: xr.Dataset, simulation: Simulation) -> xr.Dataset:
         overflow="the last r_mm and z_mm bins also hold everything beyond the grid",
         normalisation="per watt delivered (launched power, before specular reflection)",
         simulation=simulation.to_json(),
-        photodose_version=photodose.__version__,
+        photodose_version=__version__,
     )
     if simulation.wavelength_nm is not None:
         dataset.attrs["wavelength_nm"] = simulation.wavelength_nm

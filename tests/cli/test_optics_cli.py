@@ -67,7 +67,7 @@ def test_parse_wavelengths():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["optics", "skin"], "unknown tissue 'skin'"),
+        (["optics", "skin"], "tissue = 'skin': unknown"),
         (["optics", "dermis", "--wavelengths", "400:900:100"], "wavelength_nm = 400"),
         (["optics", "epidermis", "--skin-type", "7"], "skin_type = 7"),
         (["optics", "dermis", "--set", "water_fraction=2"], "water_fraction = 2.0"),

@@ -115,7 +115,7 @@ def test_optical_spectrum_is_labelled_and_matches_single_wavelengths():
 
 
 def test_out_of_range_wavelength_names_the_range():
-    with pytest.raises(ValueError, match="wavelength_nm = 1200 .*450-1100 nm"):
+    with pytest.raises(ValueError, match="wavelength_nm = 1200: .*450-1100 nm"):
         optical_properties(tissue_preset("dermis"), 1200.0)
     with pytest.raises(ValueError, match="wavelength_nm = 440"):
         optical_spectrum(tissue_preset("dermis"), [440.0, 800.0])

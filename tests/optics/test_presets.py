@@ -29,7 +29,7 @@ def test_required_tissues_exist_and_cite_a_source():
 
 
 def test_unknown_tissue_lists_the_known_ones():
-    with pytest.raises(ValueError, match="unknown tissue 'skin'.*dermis.*muscle"):
+    with pytest.raises(ValueError, match="tissue = 'skin': unknown.*dermis.*muscle"):
         tissue_preset("skin")
 
 
@@ -59,7 +59,7 @@ def test_bad_skin_type(skin_type):
 
 
 def test_skin_type_for_a_tissue_without_epidermis():
-    with pytest.raises(ValueError, match="skin_type = 3 given for 'muscle'"):
+    with pytest.raises(ValueError, match="skin_type = 3: given for 'muscle'"):
         tissue_preset("muscle", skin_type=3)
 
 
@@ -77,7 +77,7 @@ def test_epidermis_melanin_override_keeps_the_baseline_the_remainder():
 
 
 def test_unknown_override_field():
-    with pytest.raises(ValueError, match="unknown field.*blood_volume.*blood_fraction"):
+    with pytest.raises(ValueError, match="composition fields = blood_volume: .*blood_fraction"):
         tissue_preset("dermis", blood_volume=0.01)
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from photodose.errors import InputFileError
 from photodose.tissue import list_sites, load_site
 from photodose.tissue.library import USER_SITES_ENV
 
@@ -45,7 +46,7 @@ def test_unknown_name_lists_the_known_ones(user_dir: Path) -> None:
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match="nowhere.toml"):
+    with pytest.raises(InputFileError, match="nowhere.toml"):
         load_site(str(tmp_path / "nowhere.toml"))
 
 
