@@ -4,8 +4,11 @@ clinic/scoring; an empty field is a missing answer (which gives no total)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
+
+from photodose.errors import BadInputError
 
 Answer = int | float | bool | str | None
 
@@ -29,3 +32,13 @@ def _parse(item: dict[str, Any], raw: str) -> Answer:
 def form_answers(template: dict[str, Any], form: Mapping[str, Any]) -> dict[str, Answer]:
     return {item["id"]: _parse(item, str(form.get(f"item_{item['id']}", "")).strip())
             for item in template["items"]}  # fmt: skip
+
+
+def form_moment(form: Mapping[str, Any], name: str, kind: type[dt.date]) -> dt.date:
+    """A date or datetime field of a form (ISO 8601); BadInputError naming the field."""
+    raw = str(form.get(name, "")).strip()
+    try:
+        return kind.fromisoformat(raw)
+    except ValueError:
+        shape = "YYYY-MM-DDTHH:MM" if kind is dt.datetime else "YYYY-MM-DD"
+        raise BadInputError(name, raw, f"a {kind.__name__} as {shape}") from None

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from photodose.clinic import outcomes
 from photodose.clinic.exchange import export_document
@@ -30,7 +31,7 @@ from photodose.web.patient_access import (
     patient_pseudonym,
 )
 from photodose.clinic.due import DUE_AFTER_DAYS, DUE_SOURCE, OVERDUE_AFTER_DAYS, due_status
-from photodose.web.forms import form_answers
+from photodose.web.forms import form_answers, form_moment
 from photodose.web.pdf import REPORT_CSP, pdf_bytes
 
 router = APIRouter()
@@ -246,12 +247,11 @@ def _screening_fields() -> list[str]:
 @router.post("/patients/{patient_id}/screening", include_in_schema=False)
 async def screening_form(patient_id: int, request: Request, identity: Clinical) -> Response:
     form = await request.form()
-    facts = {name: name in form for name in _screening_fields()}
-    screened_on = dt.date.fromisoformat(str(form.get("screened_on", "")))
-    from starlette.concurrency import run_in_threadpool
 
     def write() -> None:
         pseudonym = patient_pseudonym(request, identity, patient_id, audit=False)
+        facts = {name: name in form for name in _screening_fields()}
+        screened_on = form_moment(form, "screened_on", dt.date)
         clinic_as(request, identity).screen(pseudonym, ScreeningInput(**facts), screened_on)
 
     await run_in_threadpool(write)
@@ -287,14 +287,12 @@ def assessment_page(patient_id: int, name: str, request: Request,
 async def assessment_form(patient_id: int, name: str, request: Request,
                           identity: Clinical) -> Response:  # fmt: skip
     form = await request.form()
-    tool = instrument(name)
-    answers = form_answers(tool.template(), form)
-    assessed_at = dt.datetime.fromisoformat(str(form.get("assessed_at", "")))
-    protocol = str(form.get("protocol") or "") or None
-    from starlette.concurrency import run_in_threadpool
 
     def write() -> None:
         pseudonym = patient_pseudonym(request, identity, patient_id, audit=False)
+        answers = form_answers(instrument(name).template(), form)
+        assessed_at = form_moment(form, "assessed_at", dt.datetime)
+        protocol = str(form.get("protocol") or "") or None
         clinic_as(request, identity).record_assessment(pseudonym, name, answers,
                                                        assessed_at=assessed_at, protocol=protocol)
 
