@@ -79,4 +79,4 @@ class AdverseEventIn(Spec):
     severity: Severity
     outcome: EventOutcome = "unknown"
     burn: bool = False
-    session_id: int | None = None
+    session_id: int | None = Field(default=None, ge=1, le=2**31 - 1)

@@ -4,8 +4,6 @@ app without a line in it fails the test (OWASP ASVS 5.0 V8.1.1: documented rules
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route

@@ -15,6 +15,7 @@ from photodose.web import auth
 from photodose.web.access import ADMIN, Access
 from photodose.web.accounts import WebUser
 from photodose.web.deps import now, transaction
+from photodose.web.ids import RecordId
 from photodose.web.security import totp
 
 router = APIRouter()
@@ -71,19 +72,19 @@ def api_create_user(body: NewUser, request: Request, identity: Admin, db: Db) ->
 
 
 @router.post("/api/admin/users/{user_id}/disable", tags=["admin"])
-def api_disable(user_id: int, request: Request, identity: Admin, db: Db) -> UserOut:
+def api_disable(user_id: RecordId, request: Request, identity: Admin, db: Db) -> UserOut:
     auth.set_disabled(db, user_id, True, identity, now(request))
     return _out(db.get(WebUser, user_id))  # type: ignore[arg-type]
 
 
 @router.post("/api/admin/users/{user_id}/enable", tags=["admin"])
-def api_enable(user_id: int, request: Request, identity: Admin, db: Db) -> UserOut:
+def api_enable(user_id: RecordId, request: Request, identity: Admin, db: Db) -> UserOut:
     auth.set_disabled(db, user_id, False, identity, now(request))
     return _out(db.get(WebUser, user_id))  # type: ignore[arg-type]
 
 
 @router.post("/api/admin/users/{user_id}/end-sessions", tags=["admin"])
-def api_end_sessions(user_id: int, request: Request, _: Admin, db: Db) -> dict[str, int]:
+def api_end_sessions(user_id: RecordId, request: Request, _: Admin, db: Db) -> dict[str, int]:
     return {"ended": auth.end_sessions(db, user_id, now(request))}
 
 
@@ -99,7 +100,8 @@ def create_user_form(request: Request, identity: Admin, db: Db,
                      email: Annotated[str, Form(max_length=254)],
                      password: Annotated[str, Form(max_length=128)],
                      role: Annotated[Role, Form()],
-                     clinic: Annotated[str, Form(max_length=64)] = "default") -> Response:  # fmt: skip
+                     clinic: Annotated[str, Form(max_length=64)] = "default",
+                     ) -> Response:  # fmt: skip
     enrolment = _create(db, request, identity, NewUser(email=email, password=password,
                                                        role=role, clinic=clinic))  # fmt: skip
     return request.app.state.templates.TemplateResponse(
@@ -109,6 +111,6 @@ def create_user_form(request: Request, identity: Admin, db: Db,
 
 
 @router.post("/admin/users/{user_id}/disable", include_in_schema=False)
-def disable_form(user_id: int, request: Request, identity: Admin, db: Db) -> Response:
+def disable_form(user_id: RecordId, request: Request, identity: Admin, db: Db) -> Response:
     auth.set_disabled(db, user_id, True, identity, now(request))
     return RedirectResponse("/admin/users", status_code=303)

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from photodose.clinic import outcomes
+from photodose.clinic.due import DUE_AFTER_DAYS, DUE_SOURCE, OVERDUE_AFTER_DAYS, due_status
 from photodose.clinic.exchange import export_document
 from photodose.clinic.records import AdverseEventIn, CourseIn, PatientIn, SessionIn
 from photodose.clinic.scoring import INSTRUMENTS, instrument
@@ -24,14 +25,14 @@ from photodose.tissue.library import list_sites
 from photodose.web.access import CLINICAL, Access
 from photodose.web.auth import Identity
 from photodose.web.deps import audit_read, clinic_as, now, render
+from photodose.web.forms import form_answers, form_moment
+from photodose.web.ids import RecordId, RecordIdField
 from photodose.web.patient_access import (
     clinic_patient_ids,
     course_ids,
     course_patient,
     patient_pseudonym,
 )
-from photodose.clinic.due import DUE_AFTER_DAYS, DUE_SOURCE, OVERDUE_AFTER_DAYS, due_status
-from photodose.web.forms import form_answers, form_moment
 from photodose.web.pdf import REPORT_CSP, pdf_bytes
 
 router = APIRouter()
@@ -75,13 +76,13 @@ class AssessmentIn(BaseModel):
     answers: dict[str, int | float | bool | str | None]
     assessed_at: dt.datetime
     version: str | None = None
-    course_id: int | None = None
+    course_id: RecordIdField | None = None
     protocol: str | None = Field(default=None, max_length=500)
 
 
 class CourseStart(BaseModel):
     course: CourseIn
-    plan_id: int | None = None
+    plan_id: RecordIdField | None = None
 
 
 class SessionRecord(BaseModel):
@@ -102,27 +103,27 @@ def api_add_patient(body: PatientIn, request: Request, identity: Clinical) -> di
 
 
 @router.get("/api/patients/{patient_id}", tags=["patients"])
-def api_patient(patient_id: int, request: Request, identity: Clinical) -> dict[str, Any]:
+def api_patient(patient_id: RecordId, request: Request, identity: Clinical) -> dict[str, Any]:
     summary = _summary(request, identity, patient_id)
     return {"id": patient_id, "record": summary["patient"], "outcome": summary["outcome"]}
 
 
 @router.post("/api/patients/{patient_id}/screening", tags=["patients"], status_code=201)
-def api_screen(patient_id: int, body: ScreeningInput, request: Request, identity: Clinical,
+def api_screen(patient_id: RecordId, body: ScreeningInput, request: Request, identity: Clinical,
                screened_on: Annotated[dt.date, Body()]) -> dict[str, Any]:  # fmt: skip
     pseudonym = patient_pseudonym(request, identity, patient_id, audit=False)
     return clinic_as(request, identity).screen(pseudonym, body, screened_on)
 
 
 @router.post("/api/patients/{patient_id}/courses", tags=["patients"], status_code=201)
-def api_start_course(patient_id: int, body: CourseStart, request: Request,
+def api_start_course(patient_id: RecordId, body: CourseStart, request: Request,
                      identity: Clinical) -> dict[str, int]:  # fmt: skip
     pseudonym = patient_pseudonym(request, identity, patient_id, audit=False)
     return {"id": clinic_as(request, identity).start_course(pseudonym, body.course, body.plan_id)}
 
 
 @router.post("/api/patients/{patient_id}/assessments", tags=["patients"], status_code=201)
-def api_assess(patient_id: int, body: AssessmentIn, request: Request,
+def api_assess(patient_id: RecordId, body: AssessmentIn, request: Request,
                identity: Clinical) -> dict[str, Any]:  # fmt: skip
     pseudonym = patient_pseudonym(request, identity, patient_id, audit=False)
     if body.course_id is not None:
@@ -134,7 +135,7 @@ def api_assess(patient_id: int, body: AssessmentIn, request: Request,
 
 
 @router.post("/api/courses/{course_id}/sessions", tags=["patients"], status_code=201)
-def api_record_session(course_id: int, body: SessionRecord, request: Request,
+def api_record_session(course_id: RecordId, body: SessionRecord, request: Request,
                        identity: Clinical) -> dict[str, Any]:  # fmt: skip
     course_patient(request, identity, course_id)
     session_id, dose = record_delivered(clinic_as(request, identity), course_id, body.session,
@@ -143,7 +144,7 @@ def api_record_session(course_id: int, body: SessionRecord, request: Request,
 
 
 @router.post("/api/patients/{patient_id}/adverse-events", tags=["patients"], status_code=201)
-def api_adverse_event(patient_id: int, body: AdverseEventIn, request: Request,
+def api_adverse_event(patient_id: RecordId, body: AdverseEventIn, request: Request,
                       identity: Clinical) -> dict[str, int]:  # fmt: skip
     pseudonym = patient_pseudonym(request, identity, patient_id, audit=False)
     if body.session_id is not None:
@@ -227,7 +228,7 @@ def add_patient_form(request: Request, identity: Clinical,
 
 
 @router.get("/patients/{patient_id}", response_class=HTMLResponse, include_in_schema=False)
-def patient_page(patient_id: int, request: Request, identity: Clinical) -> Response:
+def patient_page(patient_id: RecordId, request: Request, identity: Clinical) -> Response:
     from photodose.report.course_report import course_figures
 
     summary = _summary(request, identity, patient_id)
@@ -245,7 +246,7 @@ def _screening_fields() -> list[str]:
 
 
 @router.post("/patients/{patient_id}/screening", include_in_schema=False)
-async def screening_form(patient_id: int, request: Request, identity: Clinical) -> Response:
+async def screening_form(patient_id: RecordId, request: Request, identity: Clinical) -> Response:
     form = await request.form()
 
     def write() -> None:
@@ -259,7 +260,7 @@ async def screening_form(patient_id: int, request: Request, identity: Clinical) 
 
 
 @router.post("/patients/{patient_id}/courses", include_in_schema=False)
-def course_form(patient_id: int, request: Request, identity: Clinical,
+def course_form(patient_id: RecordId, request: Request, identity: Clinical,
                 site: Annotated[str, Form(max_length=200)], side: Annotated[str, Form()],
                 started_on: Annotated[dt.date, Form()],
                 planned_sessions: Annotated[int, Form()] = 12,
@@ -274,7 +275,7 @@ def course_form(patient_id: int, request: Request, identity: Clinical,
 
 @router.get("/patients/{patient_id}/assessments/{name}", response_class=HTMLResponse,
             include_in_schema=False)
-def assessment_page(patient_id: int, name: str, request: Request,
+def assessment_page(patient_id: RecordId, name: str, request: Request,
                     identity: Clinical) -> Response:  # fmt: skip
     patient_pseudonym(request, identity, patient_id, audit=False)
     tool = instrument(name)
@@ -284,7 +285,7 @@ def assessment_page(patient_id: int, name: str, request: Request,
 
 
 @router.post("/patients/{patient_id}/assessments/{name}", include_in_schema=False)
-async def assessment_form(patient_id: int, name: str, request: Request,
+async def assessment_form(patient_id: RecordId, name: str, request: Request,
                           identity: Clinical) -> Response:  # fmt: skip
     form = await request.form()
 
@@ -301,7 +302,7 @@ async def assessment_form(patient_id: int, name: str, request: Request,
 
 
 @router.post("/patients/{patient_id}/sessions", include_in_schema=False)
-def session_form(patient_id: int, request: Request, identity: Clinical,
+def session_form(patient_id: RecordId, request: Request, identity: Clinical,
                  course_id: Annotated[int, Form()], device: Annotated[str, Form(max_length=200)],
                  side: Annotated[str, Form()], spots: Annotated[int, Form()],
                  power_W: Annotated[float, Form()], time_per_spot_s: Annotated[float, Form()],
@@ -323,7 +324,7 @@ def session_form(patient_id: int, request: Request, identity: Clinical,
 
 
 @router.post("/patients/{patient_id}/adverse-events", include_in_schema=False)
-def adverse_event_form(patient_id: int, request: Request, identity: Clinical,
+def adverse_event_form(patient_id: RecordId, request: Request, identity: Clinical,
                        onset_on: Annotated[dt.date, Form()],
                        description: Annotated[str, Form(max_length=2000)],
                        severity: Annotated[str, Form()],
@@ -338,7 +339,7 @@ def adverse_event_form(patient_id: int, request: Request, identity: Clinical,
 
 @router.get("/patients/{patient_id}/report", response_class=HTMLResponse,
             include_in_schema=False)
-def patient_report(patient_id: int, request: Request, identity: Clinical) -> Response:
+def patient_report(patient_id: RecordId, request: Request, identity: Clinical) -> Response:
     from photodose.report.course_report import render_course_html
 
     summary = _summary(request, identity, patient_id)
@@ -347,10 +348,11 @@ def patient_report(patient_id: int, request: Request, identity: Clinical) -> Res
 
 
 @router.get("/patients/{patient_id}/report.pdf", include_in_schema=False)
-def patient_report_pdf(patient_id: int, request: Request, identity: Clinical) -> Response:
+def patient_report_pdf(patient_id: RecordId, request: Request, identity: Clinical) -> Response:
     from photodose.report.course_report import render_course_html
     summary = _summary(request, identity, patient_id)
     return Response(pdf_bytes(render_course_html(summary["outcome"])),
                     media_type="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="course-{patient_id}.pdf"'})
+                    headers={"Content-Disposition":
+                             f'attachment; filename="course-{patient_id}.pdf"'})
 

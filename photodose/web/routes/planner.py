@@ -18,6 +18,7 @@ from photodose.tissue.patient import Patient
 from photodose.web.access import CLINICAL, Access
 from photodose.web.auth import Identity
 from photodose.web.deps import clinic_as, render
+from photodose.web.ids import RecordId
 from photodose.web.pdf import REPORT_CSP, pdf_bytes
 
 router = APIRouter()
@@ -78,7 +79,7 @@ def api_plan(body: PlanQuery, request: Request, identity: Clinical) -> dict[str,
 
 
 @router.get("/api/plans/{plan_id}", tags=["planner"])
-def api_get_plan(plan_id: int, request: Request, identity: Clinical) -> dict[str, object]:
+def api_get_plan(plan_id: RecordId, request: Request, identity: Clinical) -> dict[str, object]:
     document = Plan.model_validate_json(clinic_as(request, identity).plan_json(plan_id))
     return {"id": plan_id, "plan": document.model_dump(mode="json")}
 
@@ -114,19 +115,19 @@ def planner_form(request: Request, identity: Clinical,
 
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse, include_in_schema=False)
-def plan_page(plan_id: int, request: Request, identity: Clinical) -> Response:
+def plan_page(plan_id: RecordId, request: Request, identity: Clinical) -> Response:
     saved = Plan.model_validate_json(clinic_as(request, identity).plan_json(plan_id))
     return render(request, "plan_saved.html", {"id": plan_id, "plan": saved})
 
 
 @router.get("/plans/{plan_id}/report", response_class=HTMLResponse, include_in_schema=False)
-def plan_report(plan_id: int, request: Request, identity: Clinical) -> Response:
+def plan_report(plan_id: RecordId, request: Request, identity: Clinical) -> Response:
     saved = Plan.model_validate_json(clinic_as(request, identity).plan_json(plan_id))
     return HTMLResponse(_report_html(saved), headers={"Content-Security-Policy": REPORT_CSP})
 
 
 @router.get("/plans/{plan_id}/report.pdf", include_in_schema=False)
-def plan_report_pdf(plan_id: int, request: Request, identity: Clinical) -> Response:
+def plan_report_pdf(plan_id: RecordId, request: Request, identity: Clinical) -> Response:
     saved = Plan.model_validate_json(clinic_as(request, identity).plan_json(plan_id))
     return Response(pdf_bytes(_report_html(saved)), media_type="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="plan-{plan_id}.pdf"'})
