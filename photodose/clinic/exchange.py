@@ -27,6 +27,7 @@ from photodose.clinic.models import (
     SessionDose,
     TreatmentSession,
 )
+from photodose.clinic.database import read_only
 from photodose.clinic.repository import Clinic
 from photodose.errors import BadInputError
 
@@ -52,7 +53,7 @@ def _deleted(row: Any) -> dict[str, Any]:
 
 def export_document(clinic: Clinic, pseudonyms: list[str] | None = None) -> dict[str, Any]:
     """The whole clinic, or the named patients, as one document."""
-    with Session(clinic.engine) as session:
+    with Session(read_only(clinic.engine)) as session:
         query = select(Patient).order_by(Patient.pseudonym).options(
             selectinload(Patient.screenings), selectinload(Patient.assessments),
             selectinload(Patient.adverse_events),

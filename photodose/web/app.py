@@ -18,11 +18,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from photodose._version import __version__
-from photodose.clinic.database import make_engine, require_current
+from photodose.clinic.database import make_engine, read_only, require_current
 from photodose.errors import PhotodoseError
 from photodose.web import auth
 from photodose.web.access import declared_access
@@ -70,9 +71,16 @@ def create_app(
     return app
 
 
-def _identify(engine: object, token: str, clock: Callable[[], object]) -> auth.Identity | None:
-    with Session(engine) as db, db.begin():  # type: ignore[call-overload]
-        return auth.identify(db, token, clock())  # type: ignore[arg-type]
+def _identify(engine: Engine, token: str, clock: Callable[[], object]) -> auth.Identity | None:
+    now = clock()
+    # most requests only read the session row; the write lock is taken only to move the
+    # idle deadline (once a minute) or to end an expired session
+    with Session(read_only(engine)) as db:
+        identity = auth.identify(db, token, now)  # type: ignore[arg-type]
+        if not db.dirty:
+            return identity
+    with Session(engine) as db, db.begin():
+        return auth.identify(db, token, now)  # type: ignore[arg-type]
 
 
 def _refuse_undeclared_routes(app: FastAPI) -> None:

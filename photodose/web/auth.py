@@ -30,6 +30,7 @@ from photodose.web.security import passwords, tokens, totp
 IDLE_TIMEOUT = dt.timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = dt.timedelta(hours=12)
 PENDING_TIMEOUT = dt.timedelta(minutes=5)
+TOUCH_INTERVAL = dt.timedelta(minutes=1)
 THROTTLE_WINDOW = dt.timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_CLIENT = 50
@@ -182,7 +183,10 @@ def identify(db: Session, token: str | None, now: dt.datetime) -> Identity | Non
     if expired or user.disabled:
         session.revoked_at = now
         return None
-    session.last_seen_at = now
+    # moved at most once a minute, so that a burst of requests does not queue for the
+    # database's write lock just to move the idle deadline (which is then exact to 1 min)
+    if now - session.last_seen_at >= TOUCH_INTERVAL:
+        session.last_seen_at = now
     return Identity(user_id=user.id, email=user.email, role=user.role, clinic=user.clinic,
                     session_id=session.id)  # fmt: skip
 

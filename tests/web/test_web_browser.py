@@ -6,10 +6,6 @@ download the PDF. Screenshots are kept in test-artifacts/web/."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +17,7 @@ from photodose.clinic.database import make_engine, upgrade
 from photodose.report.pdf import find_chromium
 from photodose.web import auth
 from photodose.web.security import totp
+from tests.web.live_server import free_port, start_server, stop_server
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (make browser)")
@@ -29,12 +26,6 @@ PASSWORD = "a long clinic passphrase 7"
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run",
                 "--disable-quic"]  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -48,26 +39,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
                                      role="clinician", clinic="default",
                                      now=dt.datetime.now(dt.UTC).replace(tzinfo=None))  # fmt: skip
     engine.dispose()
-    port = _free_port()
-    env = os.environ | {"PYTHONPATH": str(Path(__file__).resolve().parents[2])}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "photodose.cli", "serve", "--port", str(port), "--db", url],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        text=True)  # fmt: skip
+    port = free_port()
+    process = start_server(url, port)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            if process.poll() is not None:
-                output = process.stdout.read() if process.stdout else "no output"
-                raise RuntimeError(output) from None
-            time.sleep(0.2)
     yield base, secret or ""
-    process.terminate()
-    process.wait(timeout=20)
+    stop_server(process)
 
 
 def test_clinician_day_in_the_browser(server: tuple[str, str]) -> None:

@@ -20,7 +20,9 @@ from photodose.web.security import totp
 
 router = APIRouter()
 Admin = Annotated[auth.Identity, Depends(Access(ADMIN))]
-Db = Annotated[Session, Depends(transaction)]
+# committed before the response is sent (scope="function"): an answer the client has
+# seen is never ahead of the database
+Db = Annotated[Session, Depends(transaction, scope="function")]
 Role = Literal["admin", "clinician", "researcher"]
 
 

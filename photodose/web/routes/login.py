@@ -24,7 +24,9 @@ from photodose.web.security.tokens import new_token
 router = APIRouter()
 Public = Annotated[object, Depends(Access(PUBLIC))]
 Signed = Annotated[auth.Identity, Depends(Access(ANY_ROLE))]
-Db = Annotated[Session, Depends(transaction)]
+# committed before the response is sent (scope="function"): an answer the client has
+# seen is never ahead of the database
+Db = Annotated[Session, Depends(transaction, scope="function")]
 
 
 class Credentials(BaseModel):
