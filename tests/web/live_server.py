@@ -19,10 +19,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def start_server(url: str, port: int, *, log: Path | None = None) -> subprocess.Popen[str]:
+def start_server(url: str, port: int, *, log: Path | None = None,
+                 env: dict[str, str] | None = None) -> subprocess.Popen[str]:
     """Start the server and wait (at most 60 s) until it accepts connections; its output
     goes to `log` (a file, never an unread pipe that could fill and stall it)."""
-    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    env = os.environ | {"PYTHONPATH": str(ROOT)} | (env or {})
     command = [sys.executable, "-m", "photodose.cli", "serve", "--port", str(port), "--db", url]
     log = log or Path(os.devnull)
     with open(log, "a", encoding="utf-8") as output:
