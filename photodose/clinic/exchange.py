@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from photodose.clinic.database import read_only
 from photodose.clinic.models import (
     AdverseEvent,
     Assessment,
@@ -27,7 +28,6 @@ from photodose.clinic.models import (
     SessionDose,
     TreatmentSession,
 )
-from photodose.clinic.database import read_only
 from photodose.clinic.repository import Clinic
 from photodose.errors import BadInputError
 
