@@ -64,6 +64,7 @@ EXPECTED: dict[tuple[str, str], tuple[str, ...]] = {
     ("GET", "/plans/{plan_id}/report"): CLIN,
     ("GET", "/plans/{plan_id}/report.pdf"): CLIN,
     ("GET", "/api/research/outcomes"): ALL,
+    ("GET", "/api/research/export.csv"): ALL,
     ("GET", "/research"): ALL,
 }
 PUBLIC_EXTRAS = {"/openapi.json", "/static"}
@@ -162,6 +163,9 @@ def test_researcher_sees_no_patient_record(world: WebWorld) -> None:
     summary = rita.get("/api/research/outcomes")
     assert summary.status_code == 200
     assert "D-0007" not in summary.text
+    export = rita.get("/api/research/export.csv")
+    assert export.status_code == 200 and "D-0007" not in export.text
+    assert export.text.splitlines()[0].startswith("study_code,")
 
 
 def test_pages_refuse_a_form_without_its_token(world: WebWorld) -> None:
