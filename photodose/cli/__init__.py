@@ -38,6 +38,7 @@ _COMMAND_MODULES = (
     "db",
     "voxel",
     "sweep",
+    "serve",
 )
 EXIT_BAD_INPUT = 2
 

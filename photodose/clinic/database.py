@@ -26,6 +26,7 @@ from photodose.settings import database_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
+READ_ONLY_OPTION = "photodose_read_only"
 
 
 def make_engine(url: str | None = None, **options: Any) -> Engine:
@@ -54,7 +55,17 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # reads (engines from `read_only`) begin deferred: in WAL mode they neither wait
+        # for nor block the writers
+        if connection.get_execution_options().get(READ_ONLY_OPTION):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def read_only(engine: Engine) -> Engine:
+    """The same engine for transactions that only read (same pool, no write lock)."""
+    return engine.execution_options(**{READ_ONLY_OPTION: True})
 
 
 def _alembic_config() -> Config:

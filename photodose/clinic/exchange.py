@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from photodose.clinic.database import read_only
 from photodose.clinic.models import (
     AdverseEvent,
     Assessment,
@@ -53,7 +54,7 @@ def _deleted(row: Any) -> dict[str, Any]:
 
 def export_document(clinic: Clinic, pseudonyms: list[str] | None = None) -> dict[str, Any]:
     """The whole clinic, or the named patients, as one document."""
-    with Session(clinic.engine) as session:
+    with Session(read_only(clinic.engine)) as session:
         query = (
             select(Patient)
             .order_by(Patient.pseudonym)

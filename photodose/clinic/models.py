@@ -43,6 +43,9 @@ class Patient(SoftDeleted, Base):
     skin_type: Mapped[int] = mapped_column(Integer)
     enrolled_on: Mapped[dt.date] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # added by migration 0003: the clinic whose staff may see the patient (web app)
+    clinic: Mapped[str] = mapped_column(String(64), default="default",
+                                        server_default="default")
 
     screenings: Mapped[list[Screening]] = relationship(back_populates="patient")
     courses: Mapped[list[Course]] = relationship(back_populates="patient")

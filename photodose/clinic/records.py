@@ -36,6 +36,8 @@ class PatientIn(Spec):
     diabetes_duration_years: float | None = Field(default=None, ge=0.0, le=100.0)
     skin_type: int = Field(ge=1, le=6, description="Fitzpatrick skin type I-VI")
     enrolled_on: dt.date
+    clinic: str = Field(default="default", pattern=r"^[a-z0-9][a-z0-9_-]{0,63}$",
+                        description="the clinic whose staff may see the patient")
 
     @field_validator("pseudonym")
     @classmethod
@@ -79,4 +81,4 @@ class AdverseEventIn(Spec):
     severity: Severity
     outcome: EventOutcome = "unknown"
     burn: bool = False
-    session_id: int | None = None
+    session_id: int | None = Field(default=None, ge=1, le=2**31 - 1)

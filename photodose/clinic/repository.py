@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from photodose.clinic import audit
-from photodose.clinic.database import make_engine, require_current
+from photodose.clinic.database import make_engine, read_only, require_current
 from photodose.clinic.delivered import DeliveredDose
 from photodose.clinic.models import (
     AdverseEvent,
@@ -314,7 +314,7 @@ class Clinic:
         except IntegrityError as error:
             # a concurrent writer recorded the same idempotency key first
             if delivered.idempotency_key and "idempotency" in str(error.orig).lower():
-                with Session(self.engine) as session:
+                with Session(read_only(self.engine)) as session:
                     done = session.scalar(
                         select(TreatmentSession.id).where(
                             TreatmentSession.idempotency_key == delivered.idempotency_key
@@ -422,7 +422,7 @@ class Clinic:
     # -- reads ---------------------------------------------------------------------------
 
     def list_patients(self, include_deleted: bool = False) -> list[dict[str, Any]]:
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:
             query = select(Patient).order_by(Patient.pseudonym)
             if not include_deleted:
                 query = query.where(Patient.deleted_at.is_(None))
@@ -441,14 +441,14 @@ class Clinic:
             ]
 
     def patient_id(self, pseudonym: str) -> int:
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:
             found = session.scalar(select(Patient.id).where(Patient.pseudonym == pseudonym))
             if found is None:
                 raise BadInputError("patient", pseudonym, "no such patient")
             return found
 
     def plan_json(self, plan_id: int) -> str:
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:
             row = session.get(PlanRecord, plan_id)
             if row is None:
                 raise BadInputError("plan", plan_id, "no such plan")
@@ -456,7 +456,7 @@ class Clinic:
 
     def course_context(self, course_id: int) -> dict[str, Any]:
         """What the dose computation of a session in this course needs."""
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:
             course = _course(session, course_id)
             patient = course.patient
             return {
@@ -471,7 +471,7 @@ class Clinic:
             }
 
     def audit_rows(self, limit: int = 100) -> list[dict[str, Any]]:
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:
             rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
             return [
                 {
@@ -489,7 +489,7 @@ class Clinic:
     def verify(self) -> dict[str, Any]:
         """The audit chain, the database's own integrity checks, and that every session
         has its dose rows and its audit row."""
-        with Session(self.engine) as session:
+        with Session(read_only(self.engine)) as session:
             chain = audit.verify_chain(session)
             problems: list[str] = []
             if self.engine.dialect.name == "sqlite":

@@ -18,18 +18,37 @@ _ENV = Environment(
 )
 
 
-def render_course_html(outcome: dict[str, Any]) -> str:
+def course_figures(outcome: dict[str, Any]) -> list[Markup]:
+    """The course's SVG charts on one day axis: each score over time, then the cumulative
+    nerve dose over sessions (the web patient page shows the same charts)."""
+    return [*_score_figures(outcome), _dose_figure(outcome)]
+
+
+def _axis(outcome: dict[str, Any]) -> tuple[dt.date, float]:
     course = outcome["course"]
-    start = dt.date.fromisoformat(course["started_on"]) if course else dt.date.today()
     times = [s["at"] for s in outcome["sessions"]]
     times += [p["at"] for m in outcome["measures"].values() for p in m["points"]]
-    last = max((dt.date.fromisoformat(t[:10]) for t in times), default=start)
-    x_max = max(7.0, float((last - start).days) + 1.0)
-    figures = []
-    for measure in outcome["measures"].values():
-        figures.append(Markup(score_svg({**measure, "range": _range(measure)}, start, x_max)))
-    dose_svg = Markup(cumulative_dose_svg(outcome["sessions"], start, x_max))
-    return _ENV.get_template("course.html").render(o=outcome, figures=figures, dose_svg=dose_svg)
+    known = [dt.date.fromisoformat(t[:10]) for t in times]
+    start = dt.date.fromisoformat(course["started_on"]) if course else min(known, default=None)
+    start = start or dt.date(2000, 1, 1)
+    last = max(known, default=start)
+    return start, max(7.0, float((last - start).days) + 1.0)
+
+
+def _score_figures(outcome: dict[str, Any]) -> list[Markup]:
+    start, x_max = _axis(outcome)
+    return [Markup(score_svg({**measure, "range": _range(measure)}, start, x_max))
+            for measure in outcome["measures"].values()]  # fmt: skip
+
+
+def _dose_figure(outcome: dict[str, Any]) -> Markup:
+    start, x_max = _axis(outcome)
+    return Markup(cumulative_dose_svg(outcome["sessions"], start, x_max))
+
+
+def render_course_html(outcome: dict[str, Any]) -> str:
+    return _ENV.get_template("course.html").render(
+        o=outcome, figures=_score_figures(outcome), dose_svg=_dose_figure(outcome))
 
 
 def _range(measure: dict[str, Any]) -> tuple[float, float]:

@@ -37,6 +37,11 @@ def write_plan_pdf(
     """Print the plan's HTML report to a PDF at `path`; return the path.
 
     FileNotFoundError when no browser is found; RuntimeError when it fails to print."""
+    return html_to_pdf(render_plan_html(plan, verification), path, browser)
+
+
+def html_to_pdf(html: str, path: str | Path, browser: str | None = None) -> Path:
+    """Print a self-contained HTML page (no script, no URL to load) to a PDF at `path`."""
     browser = browser or find_chromium()
     if browser is None:
         raise FileNotFoundError(
@@ -47,8 +52,8 @@ def write_plan_pdf(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="photodose-pdf-") as folder:
-        page = Path(folder) / "plan.html"
-        page.write_text(render_plan_html(plan, verification), encoding="utf-8")
+        page = Path(folder) / "report.html"
+        page.write_text(html, encoding="utf-8")
         command = [
             browser,
             "--headless",

@@ -1,0 +1,147 @@
+"""The web app: `create_app(url)` gives a FastAPI application on a clinic database.
+
+Pages are rendered on the server (Jinja2) and work without JavaScript; every asset is
+served from the package (no CDN); `/api` offers the same actions as JSON, described at
+`/openapi.json`. Route handlers are plain functions (run in a thread pool) that call the
+clinic repository and the planner; they format, they do not compute.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from pydantic import ValidationError
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from photodose._version import __version__
+from photodose.clinic.database import make_engine, read_only, require_current
+from photodose.errors import PhotodoseError
+from photodose.web import auth
+from photodose.web.access import declared_access
+from photodose.web.clock import utc_now
+from photodose.web.cookies import SESSION_COOKIE
+from photodose.web.security.headers import SecurityHeaders
+
+HERE = Path(__file__).parent
+log = logging.getLogger("photodose.web")
+
+
+def create_app(
+    url: str | None = None,
+    *,
+    clock: Callable[[], object] = utc_now,
+    secure_cookies: bool = True,
+) -> FastAPI:
+    """The app on the clinic database at `url` (which must be at the newest schema).
+
+    `secure_cookies=False` only for plain-HTTP test clients that drop Secure cookies."""
+    from photodose.web.routes import register_routes
+
+    engine = make_engine(url)
+    require_current(engine)
+    app = FastAPI(title="photodose", version=__version__, docs_url=None, redoc_url=None)
+    app.state.engine = engine
+    app.state.clock = clock
+    app.state.secure_cookies = secure_cookies
+    app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    register_routes(app)
+    _refuse_undeclared_routes(app)
+    _add_error_handlers(app)
+
+    @app.middleware("http")
+    async def identify(request: Request, call_next: Callable) -> Response:  # type: ignore[type-arg]
+        token = request.cookies.get(SESSION_COOKIE)
+        request.state.session_token = token
+        request.state.identity = None
+        if token and not request.url.path.startswith("/static/"):
+            request.state.identity = await run_in_threadpool(_identify, engine, token, clock)
+        return await call_next(request)
+
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def _identify(engine: Engine, token: str, clock: Callable[[], object]) -> auth.Identity | None:
+    now = clock()
+    # most requests only read the session row; the write lock is taken only to move the
+    # idle deadline (once a minute) or to end an expired session
+    with Session(read_only(engine)) as db:
+        identity = auth.identify(db, token, now)  # type: ignore[arg-type]
+        if not db.dirty:
+            return identity
+    with Session(engine) as db, db.begin():
+        return auth.identify(db, token, now)  # type: ignore[arg-type]
+
+
+def _refuse_undeclared_routes(app: FastAPI) -> None:
+    """Default deny: a route without an Access declaration is a bug, caught at start."""
+    from fastapi.routing import APIRoute
+
+    missing = [route.path for route in app.routes
+               if isinstance(route, APIRoute) and declared_access(route) is None]  # fmt: skip
+    if missing:
+        raise RuntimeError(f"routes without an access rule: {missing}")
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    def page(request: Request, status: int, message: str) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        if status == 401:
+            return RedirectResponse("/login", status_code=303)
+        templates: Jinja2Templates = request.app.state.templates
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message}, status_code=status
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        response = page(request, error.status_code, str(error.detail))
+        for name, value in (error.headers or {}).items():
+            response.headers[name] = value
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, error: RequestValidationError) -> Response:
+        # name the field and the rule, never echo the value (it may be patient data)
+        problems = [{"field": ".".join(str(p) for p in item["loc"]), "problem": item["msg"]}
+                    for item in error.errors()]  # fmt: skip
+        if _wants_json(request):
+            return JSONResponse({"detail": problems}, status_code=422)
+        text = "; ".join(f"{p['field']}: {p['problem']}" for p in problems)
+        return page(request, 422, text)
+
+    @app.exception_handler(ValidationError)
+    async def spec_error(request: Request, error: ValidationError) -> Response:
+        problems = [{"field": ".".join(str(p) for p in item["loc"]), "problem": item["msg"]}
+                    for item in error.errors()]  # fmt: skip
+        if _wants_json(request):
+            return JSONResponse({"detail": problems}, status_code=422)
+        return page(request, 422, "; ".join(f"{p['field']}: {p['problem']}" for p in problems))
+
+    @app.exception_handler(PhotodoseError)
+    async def bad_input(request: Request, error: PhotodoseError) -> Response:
+        return page(request, 422, str(error))
+
+    @app.exception_handler(Exception)
+    async def bug(request: Request, error: Exception) -> Response:
+        # the trace goes to the server log without the request's data; the user sees a
+        # generic page (ASVS 5.0 V16.5.1)
+        log.error("unhandled %s on %s %s", type(error).__name__, request.method,
+                  request.scope.get("route").path if request.scope.get("route") else "?",
+                  exc_info=error)  # fmt: skip
+        return page(request, 500, "Something went wrong on the server. Nothing was saved.")
