@@ -143,3 +143,21 @@ def test_forms_work_without_javascript(world: WebWorld) -> None:
     assert "pain_nrs.total" in shown and "Screened 2026-11-01" in shown
     search = client.post("/patients/search", data={"csrf_token": csrf, "query": "F-00"})
     assert "F-0001" in search.text
+
+
+def test_a_saved_plan_renders_from_its_document(world: WebWorld) -> None:
+    """The plan page, its report and the evidence come from the stored plan document
+    (no re-planning): figures, the reporting band labelled as an assumption, and the
+    published protocols at the site with their trials' results."""
+    world.add_account("ann", "clinician")
+    client = world.client()
+    csrf = world.login(client, "ann")
+    made = _post(client, csrf, "/api/plans", {"site": "plantar-forefoot",
+                                              "device": "890nm-led-pad"})
+    page = client.get(f"/plans/{made['id']}")
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 2
+    assert "an assumption" in page.text
+    assert "Published protocols at this site" in page.text
+    report = client.get(f"/plans/{made['id']}/report")
+    assert report.status_code == 200 and "<svg" in report.text

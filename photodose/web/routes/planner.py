@@ -116,8 +116,19 @@ def planner_form(request: Request, identity: Clinical,
 
 @router.get("/plans/{plan_id}", response_class=HTMLResponse, include_in_schema=False)
 def plan_page(plan_id: RecordId, request: Request, identity: Clinical) -> Response:
+    from markupsafe import Markup
+
+    from photodose.planning.evidence import EVIDENCE_NOTE
+    from photodose.report.figures import fluence_depth_svg, temperature_svg
+    from photodose.views.rows import number
+    from photodose.views.wording import binding_in_words, headline, safety_verdict
+
     saved = Plan.model_validate_json(clinic_as(request, identity).plan_json(plan_id))
-    return render(request, "plan_saved.html", {"id": plan_id, "plan": saved})
+    return render(request, "plan_saved.html", {
+        "id": plan_id, "plan": saved, "headline": headline(saved),
+        "verdict": safety_verdict(saved), "binding_words": binding_in_words(saved),
+        "figures": [Markup(fluence_depth_svg(saved)), Markup(temperature_svg(saved))],
+        "number": number, "evidence_note": EVIDENCE_NOTE[0].upper() + EVIDENCE_NOTE[1:]})
 
 
 @router.get("/plans/{plan_id}/report", response_class=HTMLResponse, include_in_schema=False)
