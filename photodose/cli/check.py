@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
-from photodose.cli.plan import REPORT_DIR, _one_line, _request, print_plan, uncertainty_options
+from photodose.cli.plan import (
+    API_DEFAULTS,
+    REPORT_DIR,
+    _one_line,
+    _request,
+    print_plan,
+    uncertainty_options,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -25,30 +32,39 @@ def check_command(
         typer.Option("--power-W", help="average power, W (default: the device's rated power)"),
     ] = None,
     spots: Annotated[int, typer.Option(help="spots per session")] = 1,
-    sessions_per_week: Annotated[int, typer.Option(help="sessions per week")] = 3,
-    weeks: Annotated[int, typer.Option(help="weeks")] = 4,
-    skin_type: Annotated[int, typer.Option(help="Fitzpatrick skin type 1-6")] = 2,
+    sessions_per_week: Annotated[
+        int | None, typer.Option(help="sessions per week (default 3)")
+    ] = None,
+    weeks: Annotated[int | None, typer.Option(help="weeks of treatment (default 4)")] = None,
+    skin_type: Annotated[
+        int | None,
+        typer.Option(help="Fitzpatrick skin type 1-6 (not given: 2, marked as defaulted)"),
+    ] = None,
     fat_mm: Annotated[
         float | None, typer.Option(help="measured subcutaneous fat at the site, mm")
     ] = None,
+    nerve_depth_mm: Annotated[
+        float | None,
+        typer.Option(help="measured depth skin -> nerve centre (ultrasound), mm "
+                     "(default: the site's)"),
+    ] = None,
     diabetic: Annotated[
-        bool, typer.Option("--diabetic/--not-diabetic", help="halves perfusion in the heat model")
-    ] = False,
+        bool | None, typer.Option("--diabetic/--not-diabetic",
+                                  help="halves perfusion in the heat model (default: not)"),
+    ] = None,
     insensate: Annotated[
-        bool,
+        bool | None,
         typer.Option("--insensate/--sensate", help="insensate skin: 41 C limit (default)"),
-    ] = True,
+    ] = None,
     atrophy: Annotated[
-        bool, typer.Option("--atrophy", help="neuropathic thinning of the forefoot pad")
-    ] = False,
-    callus_mm: Annotated[float, typer.Option(help="plantar callus thickness, mm")] = 0.0,
+        bool | None, typer.Option("--atrophy", help="neuropathic thinning of the forefoot pad")
+    ] = None,
+    callus_mm: Annotated[
+        float | None, typer.Option(help="plantar callus thickness, mm (plantar sites only)")
+    ] = None,
     window: Annotated[
         str | None,
         typer.Option(help="reporting band at the nerve, LOWER:UPPER J/cm^2 (an assumption)"),
-    ] = None,
-    depth_mm: Annotated[
-        float | None,
-        typer.Option(help="measured skin-to-nerve-centre depth at this patient, mm"),
     ] = None,
     samples: Annotated[
         int, typer.Option(help="samples for the nerve dose's 90 % interval (0: none)")
@@ -73,25 +89,26 @@ def check_command(
 
     if not 0.0 < time_s <= MAX_CHECK_TIME_S:
         raise BadInputError("--time-s", time_s, f"allowed 0 < time <= {MAX_CHECK_TIME_S:g} s")
+    given = {"skin_type": skin_type, "fat_mm": fat_mm, "diabetic": diabetic,
+             "insensate": insensate, "atrophy": atrophy, "callus_mm": callus_mm,
+             "nerve_depth_mm": nerve_depth_mm, "sessions_per_week": sessions_per_week,
+             "weeks": weeks}  # fmt: skip
+    # only what the user gave is passed: the rest are the Python API's defaults
+    patient = {API_DEFAULTS[name][1]: value for name, value in given.items()
+               if value is not None and API_DEFAULTS[name][0] == "Patient"}  # fmt: skip
+    options = {API_DEFAULTS[name][1]: value for name, value in given.items()
+               if value is not None and API_DEFAULTS[name][0] == "PlanRequest"}  # fmt: skip
     request = _request(
         site=site,
         device=device,
-        patient={
-            "skin_type": skin_type,
-            "subcutaneous_fat_mm": fat_mm,
-            "diabetic": diabetic,
-            "insensate_feet": insensate,
-            "plantar_atrophy": atrophy,
-            "callus_mm": callus_mm,
-        },
-        insensate=insensate,
+        patient=patient,
+        screening=None,
         window=window,
-        options={
-            "sessions_per_week": sessions_per_week,
-            "weeks": weeks,
+        thermal=None,
+        options=options | {
             "max_time_per_spot_s": max(time_s, 1200.0),
             "max_session_s": max(time_s * spots, 3600.0),
-            **uncertainty_options(samples, depth_mm, skin_type_unknown),
+            **uncertainty_options(samples, None, skin_type_unknown),
         },
     )
     rated = request.device.average_power_W

@@ -201,7 +201,7 @@ def plan_command(
                      "<date>.html, numbered, never overwritten)"),
     ] = None,
     overwrite: Annotated[
-        bool, typer.Option("--overwrite", help="replace an existing --report/--pdf file")
+        bool, typer.Option("--force", help="replace an existing --report/--pdf file")
     ] = False,
     json: Annotated[Path | None, typer.Option(help="also save the plan as JSON here")] = None,
     pdf: Annotated[
@@ -254,7 +254,7 @@ def plan_command(
             check_verify_photons(photons, "--photons")
         check_seed(seed, "--seed")
     # Every output path is checked before the work, each file is written whole or not at
-    # all, and an earlier file is replaced only with --overwrite (default report names
+    # all, and an earlier file is replaced only with --force (default report names
     # carry the site, the device and the date, numbered so they never collide).
     if report is None:
         folder = check_output_dir(REPORT_DIR, what="default report folder", may_create=True)

@@ -83,6 +83,11 @@ def headline(plan: Plan) -> str:
             f"({number(plan.aim_J_per_cm2)} J/cm²); at best {dose}, {plan.window_position} "
             f"{band}. {verdict}"
         )
+    within = "Within every safety limit checked."
+    if verdict.startswith(within):
+        rest = verdict.removeprefix(within).strip()
+        return (f"Within every safety limit checked: {dose}, {plan.window_position} {band}."
+                + (f" {rest}" if rest else ""))  # fmt: skip
     return f"{dose[0].upper()}{dose[1:]}, {plan.window_position} {band}. {verdict}"
 
 

@@ -240,9 +240,9 @@ def test_an_existing_report_is_not_overwritten_silently(tmp_path: Path) -> None:
     report = tmp_path / "r.html"
     report.write_text("earlier", encoding="utf-8")
     done = run_main(*ANKLE, "--report", str(report))
-    assert done.returncode == 2 and "the file exists" in done.stderr
+    assert done.returncode == 2 and "exists; pass --force" in done.stderr
     assert report.read_text(encoding="utf-8") == "earlier"
-    run(*ANKLE, "--report", str(report), "--overwrite")
+    run(*ANKLE, "--report", str(report), "--force")
     assert report.read_text(encoding="utf-8") != "earlier"
 
 

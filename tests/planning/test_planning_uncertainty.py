@@ -70,8 +70,12 @@ def test_the_interval_covers_monte_carlo_values_of_new_cases_at_its_rate() -> No
     assert inside >= 15
 
 
-def test_plans_carry_the_interval_on_request() -> None:
-    plain = pd.plan(SITE, DEVICE)
+def test_plans_carry_the_interval_by_default() -> None:
+    """Every plan carries its 90 % interval unless asked not to (uncertainty_samples=0),
+    from the API as from the command line."""
+    default = pd.plan(SITE, DEVICE)
+    assert default.nerve_uncertainty is not None and default.nerve_uncertainty.samples == 128
+    plain = pd.plan(SITE, DEVICE, uncertainty_samples=0)
     assert plain.nerve_uncertainty is None
     with_interval = pd.plan(SITE, DEVICE, uncertainty_samples=40)
     u = with_interval.nerve_uncertainty
