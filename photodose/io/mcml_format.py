@@ -90,15 +90,6 @@ class _Origin:
     raw: str
 
 
-class _TruncatedFile(InputFileError):
-    """A file that ends early; shown as `path: the file ends (line N) before ...`, in
-    the same `path:line:` style as the other messages of this module."""
-
-    def __init__(self, source: str, problem: str) -> None:
-        super().__init__(source, problem)
-        self.args = (f"{source}: {problem}",)
-
-
 class _Cursor:
     """Walks the data lines of a file. As in MCML, '#' starts a comment and blank lines
     are skipped; every value sits on its own data line or group of lines."""
@@ -123,7 +114,7 @@ class _Cursor:
     def take(self, what: str) -> _DataLine:
         if self.at_end():
             last = self.lines[-1].number if self.lines else 0
-            raise _TruncatedFile(self.source, f"the file ends (line {last}) before {what}")
+            raise InputFileError(self.source, f"the file ends (line {last}) before {what}")
         line = self.lines[self.position]
         self.position += 1
         return line

@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import photodose as pd
+from photodose.errors import BadInputError
 from photodose.io.mcml_format import (
     MCO_SECTIONS,
     MciRun,
@@ -617,3 +618,23 @@ def test_malformed_mco_names_line_field_and_value(old, new, expected):
     with pytest.raises(ValueError) as caught:
         parse_mco(HAND_MCO.replace(old, new, 1), "hand.mco")
     assert str(caught.value).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("0.21           \t#Diffuse", "1e999 \t#Diffuse",
+         "hand.mco:26: RAT: Diffuse reflectance = '1e999': not a finite number"),
+        ("0.21           \t#Diffuse", "-0.21 \t#Diffuse",
+         "hand.mco:26: RAT: Diffuse reflectance = '-0.21': a fraction must lie in 0 to 1"),
+        ("0.21           \t#Diffuse", "0.99 \t#Diffuse",
+         "hand.mco:28: RAT: sum of the four fractions = '1.78': exceeds 1"),
+        ("  8.0000E+00\n", "  -8.0000E+00\n", "must be >= 0"),
+    ],
+)  # fmt: skip
+def test_impossible_mco_numbers_are_refused(old, new, expected):
+    """inf, negative fractions and more light out than in: a damaged or edited file."""
+    assert old in HAND_MCO
+    with pytest.raises(BadInputError) as caught:
+        parse_mco(HAND_MCO.replace(old, new, 1), "hand.mco")
+    assert expected in str(caught.value)

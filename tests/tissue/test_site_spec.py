@@ -254,3 +254,14 @@ def sites(draw: st.DrawFn) -> Site:
 def test_random_sites_round_trip(site: Site) -> None:
     assert Site.from_toml(site.to_toml()) == site
     assert Site.from_json(site.to_json()) == site
+
+
+def test_an_anisotropy_too_close_to_one_is_named_in_the_layer_terms() -> None:
+    """g = 0.99999 makes mus = mus' / (1 - g) exceed the transport's 1e5/mm; the error
+    names the layer and the override the user wrote, not only an internal field."""
+    with pytest.raises(ValidationError) as caught:
+        SiteLayer.model_validate(_layer(composition={"g": 0.99999}))
+    message = str(caught.value)
+    assert "composition g = 0.99999" in message
+    assert "mus = mus' / (1 - g) is too large" in message
+    assert "at 450 nm" in message
