@@ -137,3 +137,13 @@ def test_optics_csv(tmp_path):
     assert float(rows[1]["mus_per_mm"]) == pytest.approx(direct.mus_per_mm, rel=1e-12)
     again = run("optics", "dermis", "--csv", str(path))
     assert again.returncode == 2 and "--force" in again.stderr
+
+
+def test_a_64_bit_seed_is_saved_exactly(tmp_path):
+    """netCDF-3 attributes stop at 32-bit integers; a seed beyond them is kept as text
+    (and exactly in the `simulation` spec), not a crash after the run."""
+    simulation = slab().updated(seed=2**62 + 7, photons=200)
+    path = export_result(pd.simulate(simulation), tmp_path / "big-seed.nc")
+    saved = load_result(path)
+    assert saved.attrs["seed"] == str(2**62 + 7)
+    assert pd.Simulation.from_json(saved.attrs["simulation"]).seed == 2**62 + 7
