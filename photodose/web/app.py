@@ -141,7 +141,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def bug(request: Request, error: Exception) -> Response:
         # the trace goes to the server log without the request's data; the user sees a
         # generic page (ASVS 5.0 V16.5.1)
-        log.error("unhandled %s on %s %s", type(error).__name__, request.method,
-                  request.scope.get("route").path if request.scope.get("route") else "?",
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.error("unhandled %s on %s %s", type(error).__name__, request.method, route,
                   exc_info=error)  # fmt: skip
         return page(request, 500, "Something went wrong on the server. Nothing was saved.")

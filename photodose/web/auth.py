@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from photodose.clinic import audit
 from photodose.errors import BadInputError
@@ -99,7 +99,8 @@ def _record_attempt(db: Session, email: str, client: str, ok: bool, now: dt.date
                         succeeded=ok))  # fmt: skip
 
 
-def _failures(db: Session, column: object, value: str, now: dt.datetime) -> int:
+def _failures(db: Session, column: InstrumentedAttribute[str], value: str,
+              now: dt.datetime) -> int:
     since = now - THROTTLE_WINDOW
     return db.scalar(
         select(func.count(LoginAttempt.id)).where(

@@ -293,6 +293,7 @@ async def assessment_form(patient_id: RecordId, name: str, request: Request,
         pseudonym = patient_pseudonym(request, identity, patient_id, audit=False)
         answers = form_answers(instrument(name).template(), form)
         assessed_at = form_moment(form, "assessed_at", dt.datetime)
+        assert isinstance(assessed_at, dt.datetime)
         protocol = str(form.get("protocol") or "") or None
         clinic_as(request, identity).record_assessment(pseudonym, name, answers,
                                                        assessed_at=assessed_at, protocol=protocol)
