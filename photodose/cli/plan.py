@@ -185,6 +185,9 @@ def plan_command(
         typer.Option(help="report path, .html or .pdf (default out/plan-<site>-<device>-"
                      "<date>.html, numbered, never overwritten)"),
     ] = None,
+    paper: Annotated[
+        str, typer.Option(help="paper size of the printed report: A4 or Letter")
+    ] = "A4",
     overwrite: Annotated[
         bool, typer.Option("--overwrite", help="replace an existing --report/--pdf file")
     ] = False,
@@ -235,6 +238,8 @@ def plan_command(
     for target in (report_path, pdf):
         if target is not None and target.exists() and not overwrite:
             fail(f"report = {str(target)!r}: the file exists; give another path or --overwrite")
+    if paper.lower() not in ("a4", "letter"):
+        raise BadInputError("--paper", paper, "one of: A4, Letter")
     if report_path.suffix.lower() not in (".html", ".htm", ".pdf"):
         fail(f"report = {str(report_path)!r}: give a .html or .pdf path")
     if report_path.suffix.lower() == ".pdf" and find_chromium() is None:
@@ -250,24 +255,24 @@ def plan_command(
             check = verify_plan(result, photons=photons, seed=seed)
     print_plan(console, result, check)
     if report_path.suffix.lower() == ".pdf":
-        written = _pdf(result, report_path, check)
+        written = _pdf(result, report_path, check, paper)
     else:
-        written = write_plan_report(result, report_path, verification=check)
+        written = write_plan_report(result, report_path, verification=check, paper=paper)
     console.print(f"report written to {escape(str(written))}")
     if json is not None:
         json.parent.mkdir(parents=True, exist_ok=True)
         json.write_text(result.to_json(), encoding="utf-8")
         console.print(f"plan saved to {escape(str(json))}")
     if pdf is not None:
-        console.print(f"PDF written to {escape(str(_pdf(result, pdf, check)))}")
+        console.print(f"PDF written to {escape(str(_pdf(result, pdf, check, paper)))}")
 
 
-def _pdf(result: Plan, path: Path, check: Verification | None) -> Path:
+def _pdf(result: Plan, path: Path, check: Verification | None, paper: str = "A4") -> Path:
     from photodose.cli import fail
     from photodose.report import write_plan_pdf
 
     try:
-        return write_plan_pdf(result, path, verification=check)
+        return write_plan_pdf(result, path, verification=check, paper=paper)
     except (RuntimeError, FileNotFoundError) as error:
         fail(str(error))
 

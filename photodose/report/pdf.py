@@ -33,6 +33,7 @@ def write_plan_pdf(
     path: str | Path,
     verification: Verification | None = None,
     browser: str | None = None,
+    paper: str = "A4",
 ) -> Path:
     """Print the plan's HTML report to a PDF at `path`; return the path.
 
@@ -48,7 +49,7 @@ def write_plan_pdf(
     path.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="photodose-pdf-") as folder:
         page = Path(folder) / "plan.html"
-        page.write_text(render_plan_html(plan, verification), encoding="utf-8")
+        page.write_text(render_plan_html(plan, verification, paper=paper), encoding="utf-8")
         command = [
             browser,
             "--headless",
