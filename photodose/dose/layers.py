@@ -5,6 +5,7 @@ from __future__ import annotations
 import xarray as xr
 
 from photodose.dose.validation import require_non_negative
+from photodose.errors import BadInputError
 from photodose.specs import result as schema
 
 ABSORBED_BY_LAYER = schema.ABSORBED_BY_LAYER
@@ -20,7 +21,9 @@ def absorbed_energy_by_layer_J(
     the result carries standard errors, `absorbed_energy_se_J`.
     """
     if ABSORBED_BY_LAYER not in dataset:
-        raise ValueError(f"the dataset has no variable {ABSORBED_BY_LAYER!r}")
+        raise BadInputError(
+            "dataset", f"no variable {ABSORBED_BY_LAYER!r}", "pass a transport result"
+        )
     energy_per_watt_s = require_non_negative("power_W", power_W) * require_non_negative(
         "duration_s", duration_s
     )

@@ -6,6 +6,7 @@ import json
 
 import xarray as xr
 
+from photodose.errors import BadInputError
 from photodose.specs import Beam
 
 
@@ -34,8 +35,10 @@ def check_beam(dataset: xr.Dataset, beam: Beam) -> None:
     """ValueError if the result records a different beam from the one given."""
     recorded = beam_of(dataset)
     if recorded is not None and recorded != beam:
-        raise ValueError(
-            f"beam = {beam.profile} radius {beam.radius_mm:g} mm, but the transport result "
-            f"was computed for a {recorded.profile} beam of radius {recorded.radius_mm:g} mm; "
-            "the fluence per watt depends on the beam, so pass the same beam or rerun"
+        raise BadInputError(
+            "beam",
+            f"{beam.profile} radius {beam.radius_mm:g} mm",
+            f"the transport result was computed for a {recorded.profile} beam of radius "
+            f"{recorded.radius_mm:g} mm; the fluence per watt depends on the beam, so pass "
+            "the same beam or rerun",
         )

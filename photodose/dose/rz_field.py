@@ -18,6 +18,7 @@ import xarray as xr
 from numpy.typing import NDArray
 from scipy.interpolate import RegularGridInterpolator
 
+from photodose.errors import BadInputError
 from photodose.specs import result as schema
 
 FLUENCE_RATE = schema.FLUENCE_RATE_RZ
@@ -37,22 +38,27 @@ class RZField:
     @classmethod
     def from_dataset(cls, dataset: xr.Dataset, variable: str = FLUENCE_RATE) -> RZField:
         if variable not in dataset:
-            raise ValueError(
-                f"the dataset has no variable {variable!r}: pass a transport result from "
-                "photodose.simulate (or one loaded with photodose.io.result_file.load_result)"
+            raise BadInputError(
+                "dataset",
+                f"no variable {variable!r}",
+                "pass a transport result from photodose.simulate (or one loaded with "
+                "photodose.io.result_file.load_result)",
             )
         if set(dataset[variable].dims) != {"r_mm", "z_mm"}:
-            raise ValueError(
-                f"{variable} has dimensions {dataset[variable].dims}, expected (r_mm, z_mm); "
-                "combine wavelengths first with photodose.dose.spectrally_weighted"
+            raise BadInputError(
+                variable,
+                f"dimensions {dataset[variable].dims}",
+                "expected (r_mm, z_mm); combine wavelengths first with "
+                "photodose.dose.spectrally_weighted",
             )
         data = dataset[variable].transpose("r_mm", "z_mm")
         r = np.asarray(dataset["r_mm"].values, dtype=float)
         z = np.asarray(dataset["z_mm"].values, dtype=float)
         if r.size < 3 or z.size < 3:
-            raise ValueError(
-                f"the (r, z) grid has {r.size} x {z.size} bins: at least 3 x 3 are needed "
-                "(the last bin in each direction is overflow)"
+            raise BadInputError(
+                "dataset",
+                f"an (r, z) grid of {r.size} x {z.size} bins",
+                "at least 3 x 3 are needed (the last bin in each direction is overflow)",
             )
         se_name = f"{variable}_se"
         se = None

@@ -73,29 +73,37 @@ def _stack_datasets(datasets: list[xr.Dataset], wavelengths_nm: ArrayLike | None
     """Concatenate single-wavelength results along wavelength_nm, after checking that they
     share one grid, one layer list and one beam."""
     if not datasets:
-        raise ValueError("results: give at least one transport result")
+        raise BadInputError("results", [], "give at least one transport result")
     recorded = [wavelength_of(ds) for ds in datasets]
     if any(w is None for w in recorded):
         if wavelengths_nm is None:
             missing = [i for i, w in enumerate(recorded) if w is None]
-            raise ValueError(
-                f"results {missing} record no wavelength_nm (set Simulation.wavelength_nm) "
-                "and no wavelengths_nm were given"
+            raise BadInputError(
+                "wavelengths_nm",
+                None,
+                f"results {missing} record no wavelength_nm (set Simulation.wavelength_nm) and "
+                "no wavelengths_nm were given",
             )
         recorded = list(np.atleast_1d(np.asarray(wavelengths_nm, dtype=float)))
         if len(recorded) != len(datasets):
-            raise ValueError(
-                f"wavelengths_nm has {len(recorded)} values for {len(datasets)} results"
+            raise BadInputError(
+                "wavelengths_nm",
+                f"{len(recorded)} values",
+                f"need one per result ({len(datasets)} results)",
             )
     beams = {b.model_dump_json() for b in map(beam_of, datasets) if b is not None}
     if len(beams) > 1:
-        raise ValueError("results were computed with different beams; use one beam")
+        raise BadInputError(
+            "results", "several beams", "results were computed with different beams; use one beam"
+        )
     for i, ds in enumerate(datasets[1:], start=1):
         for coord in ("r_mm", "z_mm", "layer_name"):
             if coord in datasets[0].coords and not np.array_equal(
                 ds[coord].values, datasets[0][coord].values
             ):
-                raise ValueError(f"result {i} has a different {coord} from result 0")
+                raise BadInputError(
+                    "results", f"result {i}", f"has a different {coord} from result 0"
+                )
     stack = xr.concat(
         [ds.drop_vars(WAVELENGTH_DIM, errors="ignore") for ds in datasets],
         dim=xr.Variable(WAVELENGTH_DIM, np.asarray(recorded, dtype=float)),
@@ -120,9 +128,10 @@ def _as_stack(
         given = np.atleast_1d(np.asarray(wavelengths_nm, dtype=float))
         have = stack[WAVELENGTH_DIM].values
         if given.shape != have.shape or np.any(np.abs(given - have) > WAVELENGTH_MATCH_NM):
-            raise ValueError(
-                f"wavelengths_nm = {given.tolist()} do not match the results' wavelengths "
-                f"{have.tolist()}"
+            raise BadInputError(
+                "wavelengths_nm",
+                given.tolist(),
+                f"do not match the results' wavelengths {have.tolist()}",
             )
     return stack
 
@@ -146,11 +155,15 @@ def _weighted_sum(stack: xr.Dataset, weights: NDArray[np.float64]) -> xr.Dataset
 def _check_weights(weights: ArrayLike, count: int, must_sum_to_one: bool) -> NDArray[np.float64]:
     w = np.atleast_1d(np.asarray(weights, dtype=float))
     if w.shape != (count,):
-        raise ValueError(f"weights has {w.size} values for {count} wavelengths")
+        raise BadInputError(
+            "weights", w.tolist(), f"{w.size} values for {count} wavelengths; give one for each"
+        )
     if not np.all(np.isfinite(w)) or np.any(w < 0.0):
         raise BadInputError("weights", w.tolist(), "must be finite and >= 0")
     if must_sum_to_one and abs(w.sum() - 1.0) > WEIGHT_SUM_TOLERANCE:
-        raise ValueError(f"weights sum to {w.sum():.9g}: emission weights must sum to 1")
+        raise BadInputError(
+            "weights", f"summing to {w.sum():.9g}", "emission weights must sum to 1"
+        )
     return w
 
 
@@ -192,10 +205,11 @@ def cco_weighted(
     covered = (wavelengths >= grid[0]) & (wavelengths <= grid[-1])
     uncovered = float(w[~covered].sum())
     if uncovered > max_uncovered_weight:
-        raise ValueError(
+        raise BadInputError(
+            "max_uncovered_weight",
+            max_uncovered_weight,
             f"{uncovered:.1%} of the emission lies outside the CCO spectrum's "
-            f"{grid[0]:g}-{grid[-1]:g} nm (wavelengths {wavelengths[~covered].tolist()}); "
-            f"the limit is max_uncovered_weight = {max_uncovered_weight:g}"
+            f"{grid[0]:g}-{grid[-1]:g} nm (wavelengths {wavelengths[~covered].tolist()})",
         )
     relative = np.zeros_like(w)
     relative[covered] = cco_weight(wavelengths[covered])

@@ -11,6 +11,7 @@ import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
+from photodose.errors import BadInputError
 from photodose.optics import spectra
 from photodose.optics.composition import TissueComposition
 from photodose.specs import OpticalProperties
@@ -71,7 +72,9 @@ def optical_spectrum(composition: TissueComposition, wavelengths_nm: ArrayLike) 
     """mua, mus, mus', g and n over `wavelength_nm`, labelled, with the tissue's sources."""
     wavelengths = np.atleast_1d(spectra.check_wavelength(wavelengths_nm)).astype(float)
     if wavelengths.ndim != 1:
-        raise ValueError(f"wavelengths_nm must be one-dimensional, got shape {wavelengths.shape}")
+        raise BadInputError(
+            "wavelengths_nm", f"shape {wavelengths.shape}", "must be one-dimensional"
+        )
     mua = absorption_per_mm(composition, wavelengths)
     musp = reduced_scattering_per_mm(composition, wavelengths)
     ones = np.ones_like(wavelengths)

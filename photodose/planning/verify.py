@@ -33,7 +33,7 @@ class Verification:
 def verify_plan(plan: Plan, photons: int = 200_000, seed: int = 1) -> Verification:
     """Re-compute the plan's nerve dose by Monte Carlo at its power and time."""
     request = plan.request
-    site = request.site.for_patient(request.patient)
+    site = plan.site  # adapted to the patient when the plan was made
     light = light_field(site, request.device, request.patient.skin_type,
                         method="monte_carlo", photons=photons, seed=seed)  # fmt: skip
     dose = dose_at_nerve(

@@ -98,9 +98,8 @@ def evaluate(
     if damage_integral is not None:
         checks.append(arrhenius_damage_check(damage_integral, damage_limit))
     if (cem43_min is None) != (cem43_limit_min is None):
-        raise BadInputError(
-            "cem43_min, cem43_limit_min", (cem43_min, cem43_limit_min), "give both or neither"
-        )
+        absent = "cem43_min" if cem43_min is None else "cem43_limit_min"
+        raise BadInputError(absent, None, "give cem43_min and cem43_limit_min both or neither")
     if cem43_min is not None and cem43_limit_min is not None:
         checks.append(cem43_check(cem43_min, cem43_limit_min))
     if screening is not None:

@@ -63,14 +63,19 @@ def _layer_properties(
     if tissues is None:
         unknown = [name for name in names if name not in list_thermal_tissues()]
         if unknown:
-            raise ValueError(
-                f"tissues: none given and layer names {unknown} are not thermal presets; "
-                "pass one tissue per layer (for a site: [layer.tissue for layer in site.layers])"
+            raise BadInputError(
+                "tissues",
+                None,
+                f"none given and layer names {unknown} are not thermal presets; pass one tissue "
+                "per layer (for a site: [layer.tissue for layer in site.layers])",
             )
         tissues = names
     if len(tissues) != len(names):
-        raise ValueError(
-            f"tissues: {len(tissues)} given, the stack has {len(names)} layers ({', '.join(names)})"
+        raise BadInputError(
+            "tissues",
+            len(tissues),
+            f"need one per layer; {len(tissues)} given, the stack has {len(names)} layers "
+            f"({', '.join(names)})",
         )
     return [thermal_preset(t) if isinstance(t, str) else t for t in tissues]
 
@@ -153,11 +158,15 @@ def heat_from_transport(
     if pulse_period_s is not None and pulse_period_s <= 0.0:
         raise BadInputError("pulse_period_s", pulse_period_s, "must be > 0")
     if "simulation" not in dataset.attrs or schema.ABSORBED_RZ not in dataset:
-        raise ValueError("dataset: need a transport result (absorbed_rz_per_mm3, attrs simulation)")
+        raise BadInputError(
+            "dataset",
+            "not a transport result",
+            "need a transport result (absorbed_rz_per_mm3, attrs simulation)",
+        )
     absorbed = dataset[schema.ABSORBED_RZ]
     if absorbed.dims != ("r_mm", "z_mm"):
-        raise ValueError(
-            f"absorbed_rz_per_mm3 has dims {absorbed.dims}: select one (r_mm, z_mm) field first"
+        raise BadInputError(
+            schema.ABSORBED_RZ, f"dims {absorbed.dims}", "select one (r_mm, z_mm) field first"
         )
     conditions = conditions or ThermalConditions()
     simulation = Simulation.from_json(dataset.attrs["simulation"])

@@ -171,16 +171,18 @@ def _along_r(matrix: np.ndarray, values: xr.DataArray) -> np.ndarray:
 
 def _check_pencil_result(dataset: xr.Dataset) -> None:
     if "convolved_beam" in dataset.attrs:
-        raise ValueError(
-            f"dataset: already convolved with {dataset.attrs['convolved_beam']}; "
-            "convolve the pencil-beam result"
+        raise BadInputError(
+            "dataset",
+            f"already convolved with {dataset.attrs['convolved_beam']}",
+            "convolve the pencil-beam result",
         )
     spec = json.loads(dataset.attrs.get("simulation", "{}"))
     launched = spec.get("beam", {}).get("profile", "pencil")
     if launched != "pencil" and spec.get("finite_beam", "sample") == "sample":
-        raise ValueError(
-            f"dataset: photons were launched from a {launched} beam; "
-            "convolution needs a pencil-beam result"
+        raise BadInputError(
+            "dataset",
+            f"photons were launched from a {launched} beam",
+            "convolution needs a pencil-beam result",
         )
 
 
