@@ -200,6 +200,9 @@ def plan_command(
         typer.Option(help="report path, .html or .pdf (default out/plan-<site>-<device>-"
                      "<date>.html, numbered, never overwritten)"),
     ] = None,
+    paper: Annotated[
+        str, typer.Option(help="paper size of the printed report: A4 or Letter")
+    ] = "A4",
     overwrite: Annotated[
         bool, typer.Option("--force", help="replace an existing --report/--pdf file")
     ] = False,
@@ -271,6 +274,8 @@ def plan_command(
                 raise BadInputError(option, str(given_path),
                                     f"is also the {outputs[checked.resolve()]} file")
             outputs[checked.resolve()] = option
+    if paper.lower() not in ("a4", "letter"):
+        raise BadInputError("--paper", paper, "one of: A4, Letter")
     wants_pdf = pdf is not None or report_path.suffix.lower() == ".pdf"
     if wants_pdf and find_chromium() is None:
         fail("a PDF needs Chromium, none found on PATH (Debian: apt-get install chromium); "
@@ -286,27 +291,27 @@ def plan_command(
     print_plan(console, result, check)
     report_path.parent.mkdir(exist_ok=True)
     if report_path.suffix.lower() == ".pdf":
-        _pdf(result, report_path, check)
+        _pdf(result, report_path, check, paper)
     else:
         with atomic_write(report_path) as temporary:
-            write_plan_report(result, temporary, verification=check)
+            write_plan_report(result, temporary, verification=check, paper=paper)
     console.print(f"report written to {escape(str(report_path))}")
     if json is not None:
         with atomic_write(json) as temporary:
             temporary.write_text(result.to_json(), encoding="utf-8")
         console.print(f"plan saved to {escape(str(json))}")
     if pdf is not None:
-        console.print(f"PDF written to {escape(str(_pdf(result, pdf, check)))}")
+        console.print(f"PDF written to {escape(str(_pdf(result, pdf, check, paper)))}")
 
 
-def _pdf(result: Plan, path: Path, check: Verification | None) -> Path:
+def _pdf(result: Plan, path: Path, check: Verification | None, paper: str = "A4") -> Path:
     from photodose.cli import fail
     from photodose.io.output_path import atomic_write
     from photodose.report import write_plan_pdf
 
     try:
         with atomic_write(path) as temporary:
-            write_plan_pdf(result, temporary, verification=check)
+            write_plan_pdf(result, temporary, verification=check, paper=paper)
     except (RuntimeError, FileNotFoundError) as error:
         fail(str(error))
     return path

@@ -140,7 +140,7 @@ class Plan(Spec):
     """Hottest point of the skin (its face and skin layers) on the beam axis."""
     peak_tissue_temperature_C: float
     """Hottest point on the beam axis where the light heats the tissue (cells rising by at
-    least half the largest rise), within the stack; the hard-stop check covers every
+    least a tenth of the largest rise), within the stack; the hard-stop check covers every
     cell of the stack, resting deep tissue included."""
     peak_tissue_depth_mm: float = 0.0
     """Depth of that point, 0 = the skin face."""
@@ -596,8 +596,9 @@ class Hottest:
     rise_depth_mm: float
 
 
-# Cells whose rise reaches this share of the largest rise on the axis are "heated".
-HEATED_FRACTION = 0.5
+# Cells whose rise reaches this share of the largest rise on the axis are "heated"
+# (resting deep tissue, warmed by a few per cent of the peak rise, is not).
+HEATED_FRACTION = 0.1
 
 
 def _hottest(response: ThermalResponse, depths_mm: np.ndarray, setting: Setting) -> Hottest:

@@ -33,11 +33,12 @@ def write_plan_pdf(
     path: str | Path,
     verification: Verification | None = None,
     browser: str | None = None,
+    paper: str = "A4",
 ) -> Path:
     """Print the plan's HTML report to a PDF at `path`; return the path.
 
     FileNotFoundError when no browser is found; RuntimeError when it fails to print."""
-    return html_to_pdf(render_plan_html(plan, verification), path, browser)
+    return html_to_pdf(render_plan_html(plan, verification, paper=paper), path, browser)
 
 
 def html_to_pdf(html: str, path: str | Path, browser: str | None = None) -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from photodose.errors import BadInputError
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
 from photodose.report.figures import fluence_depth_svg, temperature_svg
@@ -41,28 +42,43 @@ class ReportPage:
     fluence_svg: Markup
     temperature_svg: Markup
     generated: str
+    paper: str
+    """CSS page size for printing: A4 or letter."""
+    running_header: str
+    """The header printed on every page (characters safe inside a CSS string)."""
+
+
+PAPERS = {"a4": "A4", "letter": "letter"}
 
 
 def render_plan_html(
-    plan: Plan, verification: Verification | None = None, generated: datetime | None = None
+    plan: Plan,
+    verification: Verification | None = None,
+    generated: datetime | None = None,
+    paper: str = "A4",
 ) -> str:
     """The plan as one self-contained HTML page (inline CSS and SVG, no script, no URL to
     load), from the plan's saved fields: a plan loaded from JSON renders the same page.
     `generated` (default: now) is the time the page states."""
+    if paper.lower() not in PAPERS:
+        raise BadInputError("paper", paper, "one of: A4, Letter")
     view: PlanView = plan_view(plan, verification)
+    header = f"photodose plan · {plan.site.name} · {plan.request.device.name}"
     page = ReportPage(
         fluence_svg=Markup(fluence_depth_svg(plan)),
         temperature_svg=Markup(temperature_svg(plan)),
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+        paper=PAPERS[paper.lower()],
+        running_header=re.sub(r"[^\w .,:()/+·-]", "", header),
     )
     return _ENVIRONMENT.get_template("plan.html").render(view=view, page=page, plan=plan)
 
 
 def write_plan_report(
-    plan: Plan, path: str | Path, verification: Verification | None = None
+    plan: Plan, path: str | Path, verification: Verification | None = None, paper: str = "A4"
 ) -> Path:
     """Write the HTML report to `path` (parent folders are created); return the path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_plan_html(plan, verification), encoding="utf-8")
+    path.write_text(render_plan_html(plan, verification, paper=paper), encoding="utf-8")
     return path

@@ -97,9 +97,10 @@ class SafetyCheck(Spec):
         if self.kind == "not_applicable":
             return "not applicable"
         if self.kind == "advisory":
-            return {"block": "contraindication", "warn": "precaution", "info": "note"}[
-                self.severity
-            ]
+            levels: dict[str, Status] = {
+                "block": "contraindication", "warn": "precaution", "info": "note"
+            }  # fmt: skip
+            return levels[self.severity]
         return "within limit" if self.passed else "exceeded"
 
     @property

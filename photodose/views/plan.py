@@ -3,7 +3,7 @@ web pages show, built from the plan's saved fields only (no physics, no re-plann
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
@@ -32,6 +32,7 @@ from photodose.views.wording import (
     binding_in_words,
     depth_claim_sentences,
     headline,
+    patient_summary,
     safety_verdict,
     verification_summary,
 )
@@ -97,6 +98,9 @@ class PlanView:
     """Screened, and none of the screened facts is present."""
     input_warnings: tuple[str, ...]
     led_pattern: list[Row]
+    patient_summary: str
+    key_doses: list[Row]
+    """Page 1: the target, the fluence at the nerve, the skin's dose and irradiance."""
     assumptions: list[Flagged]
     sources: list[Flagged]
     verification: list[Row] | None
@@ -147,6 +151,8 @@ def plan_view(plan: Plan, verification: Verification | None = None) -> PlanView:
         screening_clear=screening is not None and not screen(screening),
         input_warnings=plan.input_warnings,
         led_pattern=led_pattern_rows(plan),
+        patient_summary=patient_summary(plan),
+        key_doses=key_dose_rows(plan),
         assumptions=assumptions(plan),
         sources=sources(plan),
         verification=None if verification is None else verification_rows(verification),
@@ -176,6 +182,21 @@ def depth_rows(plan: Plan) -> list[DepthRow]:
         else:
             rows.append(DepthRow(label, "not found", item.reason))
     return rows
+
+
+KEY_DOSES = (
+    "nerve_fluence_J_per_cm2",
+    "nerve_fluence_min_J_per_cm2",
+    "surface_dose_J_per_cm2",
+    "peak_irradiance_mW_per_cm2",
+)
+
+
+def key_dose_rows(plan: Plan) -> list[Row]:
+    """The doses page 1 shows: the window, then the key rows of the full tables (their
+    machine keys stay on the full tables, so each quantity is tagged once)."""
+    rows = {row.key: row for row in (*nerve_dose_rows(plan), *skin_dose_rows(plan))}
+    return [window_rows(plan)[0]] + [replace(rows[key], key="", raw=None) for key in KEY_DOSES]
 
 
 def assumptions(plan: Plan) -> list[Flagged]:

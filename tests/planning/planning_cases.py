@@ -50,9 +50,11 @@ def directly_solved_peaks_C(plan: Plan) -> tuple[float, float]:
         dt_max_s=min(plan.time_per_spot_s / 40.0, 5.0),
         padding_mm=60.0,
     )
-    axis = heating["temperature_C"].values
+    # the tissue stack only: the thermal padding below it is no tissue of the plan
+    axis = heating["temperature_C"].values[:, heating["z_mm"].values < site.thickness_mm]
     surface = float(heating["peak_surface_temperature_C"])
     is_skin = np.array([layer.tissue in SKIN_TISSUES for layer in site.layers])
-    cells = is_skin[np.minimum(heating["layer_index"].values, len(site.layers)) - 1]
+    inside = heating["z_mm"].values < site.thickness_mm
+    cells = is_skin[np.minimum(heating["layer_index"].values[inside], len(site.layers)) - 1]
     skin = max(surface, float(axis[:, cells].max())) if cells.any() else surface
     return skin, max(surface, float(axis.max()))

@@ -115,7 +115,11 @@ def test_temperature_sets_the_power_of_a_hot_probe(
     assert p.peak_tissue_temperature_C <= HARD_STOP_C
     skin_C, tissue_C = directly_solved_peaks_C(p)
     assert skin_C == pytest.approx(p.peak_skin_temperature_C, abs=0.05)
-    assert tissue_C == pytest.approx(p.peak_tissue_temperature_C, abs=0.05)
+    # the hard stop covers every cell of the stack; the reported hottest heated tissue
+    # is the hottest among the cells the light warms, so never above it
+    hard_stop = next(c for c in p.checks if c.name.startswith("peak tissue"))
+    assert tissue_C == pytest.approx(hard_stop.value, abs=0.05)
+    assert p.peak_tissue_temperature_C <= hard_stop.value + 1e-9
 
 
 @pytest.mark.parametrize("key", ["wrist-980", "ankle-808-insensate", "forefoot-led-pad"])

@@ -56,5 +56,8 @@ def read_report(html: str) -> ReportPage:
 
 
 def squeeze(text: str) -> str:
-    """Whitespace as the page's visible text has it."""
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace and units as the page's visible text has them (one unit style:
+    photodose.views.rows.clinical_text)."""
+    from photodose.views.rows import clinical_text
+
+    return clinical_text(re.sub(r"\s+", " ", text).strip())

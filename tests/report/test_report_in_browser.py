@@ -18,7 +18,7 @@ from photodose.report.pdf import find_chromium
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on PATH")
 
-WIDTH, HEIGHT = 1100, 4500
+WIDTH, HEIGHT = 1100, 7000
 
 
 def screenshot(page: Path, png: Path) -> np.ndarray:

@@ -66,7 +66,7 @@ def test_batches_run_in_any_order_give_the_same_bits() -> None:
             first, count, SIMULATION.seed,
             arrays.z_top, arrays.z_bottom, arrays.mua, arrays.mus, arrays.g, arrays.n,
             1.0 - rsp, launch_layer, layered.clear_entry_weight(stack), kernel.BEAM_PENCIL, 0.0,
-            grid.dr_mm, grid.dz_mm, grid.da_rad,
+            np.zeros(2), np.zeros(2), grid.dr_mm, grid.dz_mm, grid.da_rad,
             SIMULATION.roulette.weight_threshold, SIMULATION.roulette.survival_chance,
             layered.MAX_STEPS_PER_PHOTON,
             batch.rd_ra, batch.tt_ra, batch.a_rz, batch.f_rz, batch.a_layer, batch.counts,
