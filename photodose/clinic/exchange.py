@@ -222,6 +222,7 @@ def _patient_document(
         "diabetes_type": patient.diabetes_type,
         "diabetes_duration_years": patient.diabetes_duration_years,
         "skin_type": patient.skin_type,
+        "clinic": patient.clinic,
         "enrolled_on": _iso(patient.enrolled_on),
         "created_at": _iso(patient.created_at),
         **_deleted(patient),
@@ -341,6 +342,7 @@ def _import_patient(
         diabetes_type=record["diabetes_type"],
         diabetes_duration_years=record["diabetes_duration_years"],
         skin_type=record["skin_type"],
+        clinic=record.get("clinic", "default"),  # documents older than migration 0003
         enrolled_on=_date(record["enrolled_on"]),
         created_at=_time(record["created_at"]),
         **deleted(record),

@@ -78,7 +78,8 @@ class Accumulator:
     photons: int = 0
     photons_squared: int = 0
     batches: int = 0
-    counts: np.ndarray = field(default_factory=lambda: np.zeros(COUNT_SLOTS, dtype=np.int64))
+    counts: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Event counts, as many slots as the engine's batches carry (layered or voxel)."""
     sums: dict[str, np.ndarray] = field(default_factory=dict)
     squares: dict[str, np.ndarray] = field(default_factory=dict)
     weighted: dict[str, np.ndarray] = field(default_factory=dict)
@@ -87,6 +88,8 @@ class Accumulator:
         self.photons += n_photons
         self.photons_squared += n_photons * n_photons
         self.batches += 1
+        if self.counts.size == 0:
+            self.counts = np.zeros_like(batch.counts)
         self.counts += batch.counts
         for name, tally in batch.with_marginals().items():
             if name not in self.sums:

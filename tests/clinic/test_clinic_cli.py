@@ -34,7 +34,7 @@ def invoke(runner: CliRunner, db: Path, *args: str) -> str:
 
 def test_clinic_commands_end_to_end(runner: CliRunner, tmp_path: Path) -> None:
     db = tmp_path / "clinic.db"
-    assert "schema none -> 0002" in invoke(runner, db, "db", "upgrade")
+    assert "schema none -> 0003" in invoke(runner, db, "db", "upgrade")
     invoke(runner, db, "clinic", "add-clinician", "dr1", "--name", "Dr One")
     invoke(
         runner,
