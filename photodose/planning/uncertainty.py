@@ -53,6 +53,9 @@ ABSORPTION_FACTOR_RANGE: dict[str, tuple[float, float]] = {
     # ASSUMPTION: +-30 %/+50 %
     "epidermis": (0.7, 1.5),
     "plantar_skin": (0.7, 1.5),
+    # a callus (photodose.optics "stratum_corneum", no measured optics): ASSUMPTION, as
+    # bloodless skin, absorption unknown within a factor 2 either way
+    "stratum_corneum": (0.5, 2.0),
     # model 0.0039 /mm at 850 nm; up to 0.02 (audit high side), Cassano's 'skin' 0.040
     # includes epidermis
     "dermis": (0.5, 5.0),

@@ -74,3 +74,15 @@ def test_cell_seed_depends_on_sweep_seed_and_coordinates_only() -> None:
     assert cell_seed(11, cell) != cell_seed(12, cell)
     assert cell_seed(11, cell) != cell_seed(11, cell | {"skin_type": 5})
     assert 0 <= cell_seed(11, cell) < 2**63
+
+
+def test_pd_sweep_stays_callable_after_the_package_is_imported() -> None:
+    """Importing photodose.sweep binds `photodose.sweep` to the package: it must still run
+    a sweep when called, as the public face promises."""
+    import importlib
+
+    import photodose as pd
+
+    importlib.import_module("photodose.sweep.runner")
+    assert callable(pd.sweep)
+    assert pd.sweep.sweep is importlib.import_module("photodose.sweep.runner").sweep
