@@ -1,6 +1,7 @@
 """Voxel engine vs MCX-CL on MCX's benchmarks, and vs the layered engine on a slab.
 
-    benchmarks/setup_mcxcl.sh MIRROR /tmp/mcxcl      # once: builds MCX-CL on PoCL
+    # once, by hand: build MCX-CL (github.com/fangq/mcxcl, its own src/Makefile) on
+    # Debian's PoCL OpenCL driver, outside this repository
     nice python benchmarks/voxel_speed.py --mcxcl /tmp/mcxcl/bin/mcxcl [--photons N]
 
 For cube60, cube60b and skinvessel (benchmarks/mcx/*.json) both codes run the same MCX
