@@ -14,11 +14,12 @@ bit for bit, whether they ran on one thread, many threads, or Dask workers.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
-from photodose.transport.tallies import Accumulator, BatchTallies
+from photodose.transport.tallies import Accumulator, BatchTallies, Tallies
 
 Task = TypeVar("Task")
 Output = TypeVar("Output")
@@ -53,6 +54,31 @@ def run_ordered(
             following = next(pending, None)
             if following is not None:
                 in_flight.append((following[0], pool.submit(run, following[1])))
+
+
+def run_and_reduce(
+    run_batch: Callable[[int], tuple[Tallies, int]],
+    batch_count: int,
+    photons: int,
+    workers: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Accumulator, float]:
+    """Run batches 0 .. batch_count - 1 on a thread pool, add them in batch order (any
+    engine's tallies), calling progress(photons_done, photons) after each; returns the
+    accumulator and the wall time of the runs in s."""
+    accumulator = Accumulator()
+    done = 0
+
+    def add(_: int, result: tuple[Tallies, int]) -> None:
+        nonlocal done
+        accumulator.add(*result)
+        done += result[1]
+        if progress is not None:
+            progress(done, photons)
+
+    started = time.perf_counter()
+    run_ordered(range(batch_count), run_batch, workers, add)
+    return accumulator, time.perf_counter() - started
 
 
 def reduce(results: Iterable[tuple[BatchTallies, int]]) -> Accumulator:

@@ -9,7 +9,6 @@ one thread or many.
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,7 +18,7 @@ import xarray as xr
 from photodose.errors import BadInputError, ResourceLimitError
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.transport import layered_kernel as kernel
-from photodose.transport.batches import batch_bounds, run_ordered
+from photodose.transport.batches import batch_bounds, run_and_reduce
 from photodose.transport.boundaries import clear_entry_weight, specular_reflectance
 from photodose.transport.grid_coverage import warn_grid_coverage
 from photodose.transport.progress_bar import photon_bar
@@ -262,20 +261,10 @@ def run_tallies(
     check_memory(simulation, workers)
     prepared = LayeredRun.prepare(simulation, beam, launch_rings)
     prepared.run_photons(0, 0)  # load or compile the kernel before the clock starts
-    accumulator = Accumulator()
-    done = 0
-
-    def add(_: int, result: tuple[BatchTallies, int]) -> None:
-        nonlocal done
-        accumulator.add(*result)
-        done += result[1]
-        if progress is not None:
-            progress(done, simulation.photons)
-
-    started = time.perf_counter()
-    run_ordered(range(simulation.batch_count), prepared.run_batch, workers, add)
+    accumulator, elapsed_s = run_and_reduce(prepared.run_batch, simulation.batch_count,
+                                            simulation.photons, workers, progress)  # fmt: skip
     stats = RunStats(
-        elapsed_s=time.perf_counter() - started,
+        elapsed_s=elapsed_s,
         photons=simulation.photons,
         scatterings=int(accumulator.counts[kernel.COUNT_SCATTERINGS]),
         workers=workers,

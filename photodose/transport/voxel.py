@@ -17,8 +17,6 @@ gates, is `fluence_rate_per_mm2` (Fang & Boas 2009; MCX's normalisation factor
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -29,8 +27,8 @@ from photodose._version import __version__
 from photodose.specs import result as schema
 from photodose.specs.voxel_simulation import VoxelSimulation
 from photodose.transport import voxel_kernel as kernel
-from photodose.transport.batches import batch_bounds, run_ordered
-from photodose.transport.layered import RunStats
+from photodose.transport.batches import batch_bounds, run_and_reduce
+from photodose.transport.layered import RunStats, resolve_workers
 from photodose.transport.tallies import Accumulator
 from photodose.transport.voxel_raster import rasterise
 
@@ -201,23 +199,13 @@ def run_tallies(
     workers: int | None = None,
     progress: ProgressCallback | None = None,
 ) -> tuple[Accumulator, RunStats, VoxelRun]:
-    workers = workers or os.cpu_count() or 1
+    workers = resolve_workers(workers)
     prepared = VoxelRun.prepare(simulation)
     prepared.run_photons(0, 0)  # load or compile the kernel before the clock starts
-    accumulator = Accumulator()
-    done = 0
-
-    def add(_: int, result: tuple[VoxelTallies, int]) -> None:
-        nonlocal done
-        accumulator.add(*result)
-        done += result[1]
-        if progress is not None:
-            progress(done, simulation.photons)
-
-    started = time.perf_counter()
-    run_ordered(range(simulation.batch_count), prepared.run_batch, workers, add)
+    accumulator, elapsed_s = run_and_reduce(prepared.run_batch, simulation.batch_count,
+                                            simulation.photons, workers, progress)  # fmt: skip
     stats = RunStats(
-        elapsed_s=time.perf_counter() - started,
+        elapsed_s=elapsed_s,
         photons=simulation.photons,
         scatterings=int(accumulator.counts[kernel.COUNT_SCATTERINGS]),
         workers=workers,

@@ -221,3 +221,15 @@ def test_same_seed_same_numbers_for_any_thread_count() -> None:
         assert np.array_equal(one[name].values, two[name].values)
     other = simulate_voxel(simulation.model_copy(update={"seed": 2}), workers=2)
     assert not np.array_equal(one.fluence_rate_per_mm2.values, other.fluence_rate_per_mm2.values)
+
+
+def test_workers_below_one_are_refused_as_for_the_layered_engine() -> None:
+    """The voxel engine shares the layered engine's batch runner and its worker check."""
+    from photodose.errors import BadInputError
+
+    volume = Volume(media=(Medium(name="t", optics=TISSUE),), voxel_mm=0.5, dims=(4, 4, 4),
+                    shapes=(Slab(label=1, start_mm=0.0, end_mm=2.0),))  # fmt: skip
+    simulation = VoxelSimulation(volume=volume, source=VoxelSource(kind="pencil",
+                                 position_mm=(1.0, 1.0, 0.0)), photons=50, batches=2)  # fmt: skip
+    with pytest.raises(BadInputError, match="workers"):
+        simulate_voxel(simulation, workers=0)
