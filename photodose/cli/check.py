@@ -10,6 +10,20 @@ import typer
 from photodose.cli.plan import (
     API_DEFAULTS,
     REPORT_DIR,
+    AtrophyOption,
+    CallusOption,
+    DeviceOption,
+    DiabeticOption,
+    FatOption,
+    InsensateOption,
+    NerveDepthOption,
+    SamplesOption,
+    SessionsOption,
+    SiteOption,
+    SkinTypeOption,
+    SkinTypeUnknownOption,
+    WeeksOption,
+    WindowOption,
     _one_line,
     _request,
     print_plan,
@@ -22,56 +36,26 @@ def register(app: typer.Typer) -> None:
 
 
 def check_command(
-    site: Annotated[str, typer.Option(help="site name (photodose sites) or a .toml/.json file")],
-    device: Annotated[
-        str, typer.Option(help="device name (photodose devices) or a .toml/.json file")
-    ],
+    site: SiteOption,
+    device: DeviceOption,
     time_s: Annotated[float, typer.Option("--time-s", help="time per spot, s")],
     power_w: Annotated[
         float | None,
         typer.Option("--power-W", help="average power, W (default: the device's rated power)"),
     ] = None,
     spots: Annotated[int, typer.Option(help="spots per session")] = 1,
-    sessions_per_week: Annotated[
-        int | None, typer.Option(help="sessions per week (default 3)")
-    ] = None,
-    weeks: Annotated[int | None, typer.Option(help="weeks of treatment (default 4)")] = None,
-    skin_type: Annotated[
-        int | None,
-        typer.Option(help="Fitzpatrick skin type 1-6 (not given: 2, marked as defaulted)"),
-    ] = None,
-    fat_mm: Annotated[
-        float | None, typer.Option(help="measured subcutaneous fat at the site, mm")
-    ] = None,
-    nerve_depth_mm: Annotated[
-        float | None,
-        typer.Option(help="measured depth skin -> nerve centre (ultrasound), mm "
-                     "(default: the site's)"),
-    ] = None,
-    diabetic: Annotated[
-        bool | None, typer.Option("--diabetic/--not-diabetic",
-                                  help="halves perfusion in the heat model (default: not)"),
-    ] = None,
-    insensate: Annotated[
-        bool | None,
-        typer.Option("--insensate/--sensate", help="insensate skin: 41 C limit (default)"),
-    ] = None,
-    atrophy: Annotated[
-        bool | None, typer.Option("--atrophy", help="neuropathic thinning of the forefoot pad")
-    ] = None,
-    callus_mm: Annotated[
-        float | None, typer.Option(help="plantar callus thickness, mm (plantar sites only)")
-    ] = None,
-    window: Annotated[
-        str | None,
-        typer.Option(help="reporting band at the nerve, LOWER:UPPER J/cm^2 (an assumption)"),
-    ] = None,
-    samples: Annotated[
-        int, typer.Option(help="samples for the nerve dose's 90 % interval (0: none)")
-    ] = 128,
-    skin_type_unknown: Annotated[
-        bool, typer.Option("--skin-type-unknown", help="sample the skin type over I-VI")
-    ] = False,
+    sessions_per_week: SessionsOption = None,
+    weeks: WeeksOption = None,
+    skin_type: SkinTypeOption = None,
+    fat_mm: FatOption = None,
+    nerve_depth_mm: NerveDepthOption = None,
+    diabetic: DiabeticOption = None,
+    insensate: InsensateOption = None,
+    atrophy: AtrophyOption = None,
+    callus_mm: CallusOption = None,
+    window: WindowOption = None,
+    samples: SamplesOption = 128,
+    skin_type_unknown: SkinTypeUnknownOption = False,
     report: Annotated[
         Path | None,
         typer.Option(help="HTML report path (default out/check-<site>-<device>.html)"),

@@ -54,55 +54,55 @@ DRUG_CLASSES = (
 )
 
 
+# Options that `plan` and `check` share, declared once (Typer reads the Annotated aliases).
+SiteOption = Annotated[str, typer.Option("--site",
+                                         help="site name (photodose sites) or a .toml/.json file")]
+DeviceOption = Annotated[str, typer.Option(
+    "--device", help="device name (photodose devices) or a .toml/.json file")]
+SkinTypeOption = Annotated[int | None, typer.Option(
+    "--skin-type", help="Fitzpatrick skin type 1-6 (not given: 2, marked as defaulted)")]
+FatOption = Annotated[float | None, typer.Option(
+    "--fat-mm", help="measured subcutaneous fat at the site, mm (not plantar sites; "
+    "default: the site's)")]
+NerveDepthOption = Annotated[float | None, typer.Option(
+    "--nerve-depth-mm", help="measured depth skin -> nerve centre (ultrasound), mm "
+    "(default: the site's)")]
+DiabeticOption = Annotated[bool | None, typer.Option(
+    "--diabetic/--not-diabetic", help="halves perfusion in the heat model (not given: not "
+    "diabetic, marked as defaulted)")]
+InsensateOption = Annotated[bool | None, typer.Option(
+    "--insensate/--sensate", help="insensate skin: 41 C limit instead of 43 C (not given: "
+    "insensate, the cautious choice for neuropathy)")]
+AtrophyOption = Annotated[bool | None, typer.Option(
+    "--atrophy", help="neuropathic thinning of the forefoot pad (plantar forefoot only)")]
+CallusOption = Annotated[float | None, typer.Option(
+    "--callus-mm", help="plantar callus thickness, mm (plantar sites only)")]
+WindowOption = Annotated[str | None, typer.Option(
+    "--window", help="reporting band at the nerve, LOWER:UPPER J/cm^2 (an assumption; "
+    "default 1:10)")]
+SessionsOption = Annotated[int | None, typer.Option(
+    "--sessions-per-week", help="sessions per week (default 3)")]
+WeeksOption = Annotated[int | None, typer.Option("--weeks", help="weeks of treatment (default 4)")]
+SamplesOption = Annotated[int, typer.Option(
+    "--samples", help="samples for the nerve dose's 90 % interval (0: none)")]
+SkinTypeUnknownOption = Annotated[bool, typer.Option(
+    "--skin-type-unknown", help="sample the skin type over I-VI")]
+
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan_command)
 
 
 def plan_command(
-    site: Annotated[str, typer.Option(help="site name (photodose sites) or a .toml/.json file")],
-    device: Annotated[
-        str, typer.Option(help="device name (photodose devices) or a .toml/.json file")
-    ],
-    skin_type: Annotated[
-        int | None,
-        typer.Option(help="Fitzpatrick skin type 1-6 (not given: 2, marked as defaulted)"),
-    ] = None,
-    fat_mm: Annotated[
-        float | None,
-        typer.Option(help="measured subcutaneous fat at the site, mm (not plantar sites; "
-                     "default: the site's)"),
-    ] = None,
-    nerve_depth_mm: Annotated[
-        float | None,
-        typer.Option(help="measured depth skin -> nerve centre (ultrasound), mm "
-                     "(default: the site's)"),
-    ] = None,
-    diabetic: Annotated[
-        bool | None,
-        typer.Option("--diabetic/--not-diabetic",
-                     help="halves perfusion in the heat model (not given: not diabetic, "
-                     "marked as defaulted)"),
-    ] = None,
-    insensate: Annotated[
-        bool | None,
-        typer.Option(
-            "--insensate/--sensate",
-            help="insensate skin: 41 C limit instead of 43 C (not given: insensate, the "
-            "cautious choice for neuropathy)",
-        ),
-    ] = None,
-    atrophy: Annotated[
-        bool | None, typer.Option("--atrophy", help="neuropathic thinning of the forefoot pad "
-                                  "(plantar forefoot only)")
-    ] = None,
-    callus_mm: Annotated[
-        float | None, typer.Option(help="plantar callus thickness, mm (plantar sites only)")
-    ] = None,
-    window: Annotated[
-        str | None,
-        typer.Option(help="target fluence window at the nerve, LOWER:UPPER J/cm^2 "
-                     "(default 1:10)"),
-    ] = None,
+    site: SiteOption,
+    device: DeviceOption,
+    skin_type: SkinTypeOption = None,
+    fat_mm: FatOption = None,
+    nerve_depth_mm: NerveDepthOption = None,
+    diabetic: DiabeticOption = None,
+    insensate: InsensateOption = None,
+    atrophy: AtrophyOption = None,
+    callus_mm: CallusOption = None,
+    window: WindowOption = None,
     aim: Annotated[
         float | None,
         typer.Option(help="fluence to aim for at the nerve, J/cm^2 (default: geometric mean)"),
@@ -115,24 +115,15 @@ def plan_command(
         float | None,
         typer.Option(help="length of nerve to cover, mm (default 30)"),
     ] = None,
-    sessions_per_week: Annotated[
-        int | None, typer.Option(help="sessions per week (default 3)")
-    ] = None,
-    weeks: Annotated[
-        int | None, typer.Option(help="weeks of treatment (default 4)")
-    ] = None,
+    sessions_per_week: SessionsOption = None,
+    weeks: WeeksOption = None,
     like: Annotated[
         str | None,
         typer.Option(help="aim at the nerve dose this published protocol delivers here "
                      "(photodose protocols)"),
     ] = None,
-    samples: Annotated[
-        int,
-        typer.Option(help="samples for the nerve dose's 90 % interval (0: none)"),
-    ] = 128,
-    skin_type_unknown: Annotated[
-        bool, typer.Option("--skin-type-unknown", help="sample the skin type over I-VI")
-    ] = False,
+    samples: SamplesOption = 128,
+    skin_type_unknown: SkinTypeUnknownOption = False,
     margin_k: Annotated[
         float | None,
         typer.Option("--margin-K", help="plan this many kelvin below the skin limit "
