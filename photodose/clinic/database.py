@@ -20,6 +20,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from photodose.errors import BadInputError
 from photodose.settings import database_url
@@ -39,7 +40,12 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S}, **options)
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, **options)
+    try:
+        return create_engine(url, **options)
+    except (ArgumentError, NoSuchModuleError) as error:
+        raise BadInputError("database URL (--db or PHOTODOSE_DB_URL)", url.split("@")[-1],
+                            "a SQLite file path, sqlite:///PATH or postgresql://USER@HOST/DB",
+                            reason=type(error).__name__) from None
 
 
 def _sqlite_pragmas(engine: Engine) -> None:
