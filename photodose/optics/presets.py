@@ -114,26 +114,43 @@ def _plantar_skin(skin_type: int) -> TissueComposition:
 
 # Callus and corns are hyperkeratotic stratum corneum: dead, flattened keratinocytes
 # with little water and no blood vessels. Melanin is made by melanocytes in the basal
-# layer, below the stratum corneum, so a callus is not pigmented by skin type; plantar
-# stratum corneum is thick and glabrous (light confinement in it: Meglinski et al.,
-# arXiv 2309.13146, on its low water content and high refractive index). No measured
-# absorption or scattering spectrum of callus was found this session: ASSUMPTION.
-STRATUM_CORNEUM_WATER = 0.2  # ASSUMPTION: "low water content", 10-30 % by weight typical
+# layer, below the stratum corneum, so a callus is not pigmented by skin type. No measured
+# absorption or scattering spectrum of stratum corneum or callus in 600-1100 nm was found
+# (searched: Meglinski & Matcher 2002 Physiol Meas 23:741 simulate skin spectra from
+# assumed layer values, they do not measure them; Salomatina et al 2006 measured whole
+# epidermis; the OCT studies of glabrous skin found give images and hydration trends, not
+# coefficients of callus). What is measured, and used, is named at each value below.
+#
+# Refractive index: measured in vivo at the skin surface (the contact face, the
+# outermost layer: stratum corneum) by total internal reflection / the critical angle:
+# 1.51-1.53 at 550 nm on the cheek, correlated with the skin's conductance, i.e. its
+# water content (Yoshida et al 2013, J Biomed Opt 18:037002, abstract), and 1.533 on
+# average over age, sex and skin colour (Xie, Li & Li 2003, Chin Opt Lett 1:44,
+# abstract). A callus is drier than unaffected plantar skin (Hashmi et al 2015, J Foot
+# Ankle Res, doi:10.1186/s13047-015-0092-7: lower capacitance hydration); less water
+# means a higher index (Jacques 2013 Eq. 3), so 1.52 is not an upper bound. ASSUMPTION
+# for 600-1100 nm: the value is used unchanged (Ding et al 2006's epidermal dispersion
+# would lower it by ~0.015 from 550 to 850 nm).
+STRATUM_CORNEUM_N = 1.52
 
 
 def _stratum_corneum() -> TissueComposition:
     return TissueComposition(
         name="stratum_corneum",
         source=(
-            "ASSUMPTION (no measured callus optics found): hyperkeratotic stratum corneum "
-            "without melanin (melanocytes lie in the basal layer) or blood; absorbs as "
-            "bloodless skin (Jacques 1998 OMLC 'Skin optics'); scattering of epidermis "
-            f"(Salomatina et al 2006, {JACQUES_2013} Table 1 #7); n from water fraction "
-            f"{STRATUM_CORNEUM_WATER:g} ({JACQUES_2013} Eq. 3): low water, high index "
-            "(arXiv 2309.13146)"
+            "callus as hyperkeratotic stratum corneum: no melanin (melanocytes lie in the "
+            f"basal layer) and no blood; n {STRATUM_CORNEUM_N:g} measured in vivo at the skin "
+            "surface (Yoshida et al 2013 J Biomed Opt 18:037002, 1.51-1.53; Xie et al 2003 "
+            "Chin Opt Lett 1:44, 1.533; visible light, normal skin). ASSUMPTION (no measured "
+            "callus or stratum corneum spectrum found): absorbs as bloodless skin (Jacques "
+            "1998 OMLC 'Skin optics'), scatters as epidermis (Salomatina et al 2006, "
+            f"{JACQUES_2013} Table 1 #7), the upper end: thick glabrous stratum corneum "
+            "images darker than the epidermis below in 930 nm OCT (J R Soc Interface 2013 "
+            "10:20120467, Fig. 1)"
         ),
         blood_fraction=0.0,
         oxygen_saturation=S_MIXED,
+        # the bloodless-skin baseline already holds the tissue's water (as in _epidermis)
         water_fraction=0.0,
         fat_fraction=0.0,
         melanin_fraction=0.0,
@@ -142,7 +159,7 @@ def _stratum_corneum() -> TissueComposition:
         f_rayleigh=0.29,
         b_mie=0.689,
         g=G_SOFT_TISSUE,
-        n=refractive_index_from_water(STRATUM_CORNEUM_WATER),
+        n=STRATUM_CORNEUM_N,
     )
 
 

@@ -6,7 +6,8 @@ same seed gives the same interval:
 
 - absorption of each tissue: a log-uniform factor on the chromophore model's mua within
   `ABSORPTION_FACTOR_RANGE` (sources there), one factor per tissue preset;
-- scattering of each tissue: a log-uniform factor on mus within `SCATTERING_FACTOR_RANGE`;
+- scattering of each tissue: a log-uniform factor on mus within `SCATTERING_FACTOR_RANGE`
+  (`SCATTERING_FACTOR_RANGE_BY_TISSUE` where a tissue is known less well);
 - nerve depth: uniform within the site's depth range (its source), or, when measured,
   normal about the measurement with its standard deviation;
 - subcutaneous fat: uniform within the fat layer's range unless measured (non-plantar);
@@ -53,9 +54,14 @@ ABSORPTION_FACTOR_RANGE: dict[str, tuple[float, float]] = {
     # ASSUMPTION: +-30 %/+50 %
     "epidermis": (0.7, 1.5),
     "plantar_skin": (0.7, 1.5),
-    # a callus (photodose.optics "stratum_corneum", no measured optics): ASSUMPTION, as
-    # bloodless skin, absorption unknown within a factor 2 either way
-    "stratum_corneum": (0.5, 2.0),
+    # a callus (photodose.optics "stratum_corneum"; no measured callus or stratum corneum
+    # absorption in 600-1100 nm): model = bloodless skin, 0.025 /mm at 850 nm. Low side: a
+    # dry keratin layer absorbing through its water alone (water fraction ~0.2, an
+    # ASSUMPTION: x0.036 at 850 nm, x0.36 at 980 nm), x0.035 taken; high side x2:
+    # ASSUMPTION (in vitro epidermis, melanin included, 0.02 /mm at 800 nm, x0.8: 'Optical
+    # properties of in vitro epidermis and their possible relationship with optical
+    # properties of in vivo skin', J Photochem Photobiol B 1992, abstract)
+    "stratum_corneum": (0.035, 2.0),
     # model 0.0039 /mm at 850 nm; up to 0.02 (audit high side), Cassano's 'skin' 0.040
     # includes epidermis
     "dermis": (0.5, 5.0),
@@ -74,11 +80,27 @@ ABSORPTION_FACTOR_RANGE: dict[str, tuple[float, float]] = {
 # 58:R37) fits the model uses; Cassano 2019's 850 nm values are x0.93 (skin), x0.82 (fat)
 # and x0.84 (muscle) of the model, inside this range.
 SCATTERING_FACTOR_RANGE: tuple[float, float] = (0.75, 1.33)
+# Tissues whose scattering is known less well than that. A callus scatters as the model's
+# epidermis (photodose.optics, ASSUMPTION) or less: thick glabrous stratum corneum images
+# darker than the epidermis below it in 930 nm OCT (J R Soc Interface 2013 10:20120467,
+# Fig. 1) and in vitro epidermis has mus' 2.1 /mm at 800 nm (same 1992 abstract as
+# above), x0.56 of the model's 3.7 /mm: x0.5 to x1.33.
+SCATTERING_FACTOR_RANGE_BY_TISSUE: dict[str, tuple[float, float]] = {
+    "stratum_corneum": (0.5, 1.33),
+}
+# what the report calls these tissues (no preset names in words a clinician reads)
+_READABLE = {"stratum_corneum": "callus"}
 # ASSUMPTION: an ultrasound skin-to-nerve depth is good to about 0.5 mm (1 SD) when a
 # clinician gives a measured depth without its own uncertainty.
 MEASURED_DEPTH_SD_MM = 0.5
 # ASSUMPTION: a measured fat thickness (ultrasound, or skinfold / 2) is good to 10 % (1 SD).
 MEASURED_FAT_REL_SD = 0.10
+
+
+def scattering_factor_range(tissue: str) -> tuple[float, float]:
+    """The (low, high) factor on a tissue preset's mus that the sampling spans."""
+    return SCATTERING_FACTOR_RANGE_BY_TISSUE.get(tissue, SCATTERING_FACTOR_RANGE)
+
 
 LEVEL = 0.90
 DEFAULT_SAMPLES = 200
@@ -150,7 +172,7 @@ def sample_cases(site: Site, patient: Patient, count: int, seed: int,
     for _ in range(count):
         inputs: dict[str, float] = {}
         absorption = {t: _log_uniform(rng, ABSORPTION_FACTOR_RANGE[t]) for t in tissues}
-        scattering = {t: _log_uniform(rng, SCATTERING_FACTOR_RANGE) for t in tissues}
+        scattering = {t: _log_uniform(rng, scattering_factor_range(t)) for t in tissues}
         for t in tissues:
             inputs[f"absorption: {t}"] = math.log(absorption[t])
             inputs[f"scattering: {t}"] = math.log(scattering[t])
@@ -337,7 +359,12 @@ def _shares(cases: list[Case], log_values: np.ndarray) -> tuple[InputShare, ...]
     total = sum(groups.values())
     ranges = {
         "absorption": "per tissue, log-uniform (ABSORPTION_FACTOR_RANGE)",
-        "scattering": "per tissue, x{:g}-x{:g}".format(*SCATTERING_FACTOR_RANGE),
+        "scattering": "per tissue, x{:g}-x{:g}".format(*SCATTERING_FACTOR_RANGE)
+        + "".join(
+            f"; {_READABLE.get(tissue, tissue)} x{low:g}-x{high:g}"
+            for tissue, (low, high) in SCATTERING_FACTOR_RANGE_BY_TISSUE.items()
+            if f"scattering: {tissue}" in cases[0].inputs
+        ),
         "nerve depth": "the site's depth range, or measured +- SD",
         "fat thickness": "the fat layer's range, or measured +- 10 %",
         "skin type": "Fitzpatrick I-VI (unknown)",

@@ -56,7 +56,9 @@ CALLUS_MAX_MM: float = 5.0
 CALLUS_SOURCE = (
     "ASSUMPTION: callus of 1-3 mm hyperkeratotic stratum corneum at plantar pressure "
     "sites (typical literature value, not verified); accepted 0.05-5 mm; optics of "
-    "unpigmented, bloodless stratum corneum (no measured callus optics found)"
+    "unpigmented, bloodless stratum corneum: refractive index 1.52 measured for stratum "
+    "corneum in vivo; absorption (bloodless skin) and scattering (epidermis) ASSUMPTION, "
+    "no measured callus spectrum found"
 )
 
 # Tissues under which the soft tissue measured by the Mansoura study ends.

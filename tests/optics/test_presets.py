@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 from pydantic import ValidationError
 
@@ -135,3 +137,54 @@ def test_composition_round_trips_through_toml(tmp_path):
     path = tmp_path / "nerve.toml"
     tissue.save(path)
     assert TissueComposition.load(path) == tissue
+
+
+# Callus (preset "stratum_corneum") against the published numbers its values are tied to.
+def test_callus_refractive_index_is_the_measured_stratum_corneum_index():
+    """In vivo at the skin surface (the stratum corneum), visible light: 1.51-1.53 on the
+    cheek (Yoshida et al 2013, J Biomed Opt 18:037002, critical-angle method, abstract)
+    and 1.533 on average (Xie, Li & Li 2003, Chin Opt Lett 1:44, total internal
+    reflection, abstract); well above the epidermis' 1.42 (Ding et al 2006)."""
+    n = tissue_preset("stratum_corneum").n
+    assert 1.51 <= n <= 1.533
+    assert n > tissue_preset("epidermis").n + 0.05
+
+
+@pytest.mark.parametrize("wavelength_nm", [633.0, 808.0, 890.0, 980.0, 1064.0])
+def test_callus_absorbs_as_bloodless_melanin_free_skin(wavelength_nm):
+    """Jacques 1998 (OMLC 'Skin optics', Jan 1998 news): mua.skinbaseline = 0.244 +
+    85.3 exp(-(nm - 154)/66.2) 1/cm, recomputed here from the published expression; no
+    melanin and no blood are added for a callus, whatever the skin type."""
+    from photodose.optics import mixing
+
+    published_per_cm = 0.244 + 85.3 * math.exp(-(wavelength_nm - 154.0) / 66.2)
+    callus = tissue_preset("stratum_corneum")
+    assert float(mixing.absorption_per_mm(callus, wavelength_nm)) == pytest.approx(
+        published_per_cm / 10.0, rel=1e-9
+    )
+    assert callus.melanin_fraction == 0.0 and callus.blood_fraction == 0.0
+
+
+def test_callus_uncertainty_spans_the_published_epidermal_values():
+    """The sampled ranges reach the nearest measured values: in vitro epidermis, 800 nm,
+    mua 0.2 1/cm and mus' 21 1/cm ('Optical properties of in vitro epidermis and their
+    possible relationship with optical properties of in vivo skin', J Photochem Photobiol
+    B 1992, abstract); and on the low side a keratin layer absorbing only through water
+    (fraction 0.2) at 850 nm."""
+    from photodose.optics import mixing, spectra
+    from photodose.planning.uncertainty import (
+        ABSORPTION_FACTOR_RANGE,
+        scattering_factor_range,
+    )
+
+    callus = tissue_preset("stratum_corneum")
+    low, high = ABSORPTION_FACTOR_RANGE["stratum_corneum"]
+    mua_800 = float(mixing.absorption_per_mm(callus, 800.0))
+    assert low * mua_800 <= 0.02 <= high * mua_800
+    water_only_850 = 0.2 * float(spectra.water_mua_per_mm(850.0))
+    assert low * float(mixing.absorption_per_mm(callus, 850.0)) <= water_only_850
+    low, high = scattering_factor_range("stratum_corneum")
+    musp_800 = float(mixing.reduced_scattering_per_mm(callus, 800.0))
+    assert low * musp_800 <= 2.1 <= high * musp_800
+    # other tissues keep the common range
+    assert scattering_factor_range("dermis") == (0.75, 1.33)
