@@ -63,3 +63,24 @@ def test_bad_spec_is_one_line_and_exit_2(tmp_path: Path) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "grid.site" in lines[0] and "elbow" in lines[0]
     assert not (tmp_path / "x.zarr").exists()
+
+
+def test_local_cluster_prints_a_dashboard_link_that_answers(tmp_path: Path) -> None:
+    """On a local cluster the CLI prints Dask's dashboard link; while a cluster of the
+    same kind runs, that address serves Dask's status page."""
+    import httpx
+
+    from photodose.sweep.runner import dask_client
+
+    spec = tmp_path / "sweep.toml"
+    spec.write_text(SPEC)
+    result = photodose("sweep", str(spec), "--out", str(tmp_path / "r.zarr"), "--workers", "1")
+    assert result.returncode == 0, result.stderr
+    # the run's messages go to standard error with the progress bar; stdout holds results
+    printed = [line for line in result.stderr.splitlines() if "Dask dashboard: http" in line]
+    assert len(printed) == 1, result.stderr
+    with dask_client(1, None) as (_, description, link):
+        assert description == "local cluster (1 worker process)"
+        assert link is not None and link.startswith("http://")
+        page = httpx.get(link, timeout=30, follow_redirects=True)
+        assert page.status_code == 200 and "Dask" in page.text
