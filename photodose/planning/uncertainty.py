@@ -89,7 +89,8 @@ SCATTERING_FACTOR_RANGE_BY_TISSUE: dict[str, tuple[float, float]] = {
     "stratum_corneum": (0.5, 1.33),
 }
 # what the report calls these tissues (no preset names in words a clinician reads)
-_READABLE = {"stratum_corneum": "callus"}
+_READABLE = {"stratum_corneum": "callus", "plantar_skin": "plantar skin",
+             "subcutaneous_fat": "fat"}
 # ASSUMPTION: an ultrasound skin-to-nerve depth is good to about 0.5 mm (1 SD) when a
 # clinician gives a measured depth without its own uncertainty.
 MEASURED_DEPTH_SD_MM = 0.5
@@ -358,7 +359,12 @@ def _shares(cases: list[Case], log_values: np.ndarray) -> tuple[InputShare, ...]
         groups[group] = groups.get(group, 0.0) + float(b * b)
     total = sum(groups.values())
     ranges = {
-        "absorption": "per tissue, log-uniform (ABSORPTION_FACTOR_RANGE)",
+        "absorption": "per tissue, log-uniform: "
+        + "; ".join(
+            f"{_READABLE.get(tissue, tissue)} x{low:g}-x{high:g}"
+            for tissue, (low, high) in ABSORPTION_FACTOR_RANGE.items()
+            if f"absorption: {tissue}" in cases[0].inputs
+        ),
         "scattering": "per tissue, x{:g}-x{:g}".format(*SCATTERING_FACTOR_RANGE)
         + "".join(
             f"; {_READABLE.get(tissue, tissue)} x{low:g}-x{high:g}"
