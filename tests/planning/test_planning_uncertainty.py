@@ -84,3 +84,15 @@ def test_plans_carry_the_interval_by_default() -> None:
     measured = pd.plan(SITE, DEVICE, nerve_depth_measured_mm=7.0, uncertainty_samples=40)
     assert measured.nerve_depth_mm == 7.0 and measured.nerve_uncertainty.depth_measured
     assert np.isfinite(measured.nerve_uncertainty.factor)
+
+
+def test_the_ranges_read_as_tissues_and_factors_not_code_names() -> None:
+    """The report prints each input's range: tissues by name (a callus as 'callus'),
+    factors as numbers, no preset or constant identifiers."""
+    site, device = pd.load_site("plantar-forefoot"), pd.load_device("890nm-led-pad")
+    interval = nerve_uncertainty(site, device, pd.Patient(callus_mm=1.0), 1.0, samples=40,
+                                 seed=1)  # fmt: skip
+    texts = {s.name: s.range_text for s in interval.shares}
+    assert "callus x0.035-x2" in texts["absorption"]
+    for text in texts.values():
+        assert "_" not in text and "RANGE" not in text, text
