@@ -61,7 +61,7 @@ def main() -> None:
             ("photodose --version", [*cli, "--version"]),
             ("photodose plan --help", [*cli, "plan", "--help"]),
             ("photodose plan (ankle, 808 nm)",
-             [*cli, *PLAN, "--report", str(report), "--json", str(saved)]),
+             [*cli, *PLAN, "--report", str(report), "--json", str(saved), "--force"]),
             ("photodose report plan.json", [*cli, "report", str(saved), "--quiet"]),
         ]  # fmt: skip
         print(f"median of {runs} runs after one untimed run; 'vs bare': minus python -c pass")

@@ -133,3 +133,13 @@ def test_the_diffusion_fast_path_does_not_load_the_monte_carlo_driver() -> None:
     loaded = loaded_by("import photodose.transport.diffusion_layered")
     assert "photodose.transport.layered" not in loaded
     assert "photodose.transport.layered_kernel" not in loaded
+    assert "numba" not in loaded
+
+
+def test_a_fast_path_plan_does_not_load_numba() -> None:
+    """Planning, its report and the CLI's progress bar load the Monte Carlo driver (numba
+    and its compiled kernels) only when a Monte Carlo check is asked for."""
+    loaded = loaded_by("import photodose.planning, photodose.report.plan_report, "
+                       "photodose.views.plan, photodose.cli.progress")  # fmt: skip
+    assert "photodose.transport.layered" not in loaded
+    assert "numba" not in loaded

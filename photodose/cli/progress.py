@@ -15,7 +15,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from photodose.transport.layered import ProgressCallback
+from photodose.transport.progress_bar import ProgressCallback
 
 
 @contextmanager

@@ -110,7 +110,14 @@ def cross_section_fluence_rate(
     offset_mm: float = 0.0,
 ) -> CrossSection:
     """Mean, minimum and error of the fluence rate over the nerve's cross-section at y = 0."""
-    field = RZField.from_dataset(dataset)
+    return field_cross_section(RZField.from_dataset(dataset), nerve_depth_mm, nerve_diameter_mm,
+                               offset_mm)  # fmt: skip
+
+
+def field_cross_section(
+    field: RZField, nerve_depth_mm: float, nerve_diameter_mm: float, offset_mm: float = 0.0
+) -> CrossSection:
+    """`cross_section_fluence_rate` of a field already taken from its result."""
     check_nerve_geometry(field, nerve_depth_mm, nerve_diameter_mm, offset_mm)
     radius = nerve_diameter_mm / 2.0
     x, z = _disc_points(

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from scipy.interpolate import RegularGridInterpolator
 
 from photodose.errors import BadInputError
+from photodose.specs import Grid
 from photodose.specs import result as schema
 
 FLUENCE_RATE = schema.FLUENCE_RATE_RZ
@@ -73,6 +74,20 @@ class RZField:
             dr_mm=float(r[1] - r[0]),
             dz_mm=float(z[1] - z[0]),
         )
+
+    @classmethod
+    def from_grid(cls, grid: Grid, values: NDArray[np.float64]) -> RZField:
+        """The field of bare values (r_mm, z_mm) on `grid`'s bins (the fast path's
+        photodose.transport.diffusion_layered.diffuse_fluence_rate), as `from_dataset`."""
+        r, z = grid.r_centres_mm, grid.z_centres_mm
+        if values.shape != (r.size, z.size) or r.size < 3 or z.size < 3:
+            raise BadInputError(
+                "values", f"shape {values.shape}",
+                f"({r.size}, {z.size}) bins of the grid, at least 3 x 3",
+            )  # fmt: skip
+        return cls(r_mm=r[:-1], z_mm=z[:-1], values=np.asarray(values, dtype=float)[:-1, :-1],
+                   standard_error=None, dr_mm=float(r[1] - r[0]),
+                   dz_mm=float(z[1] - z[0]))  # fmt: skip
 
     @property
     def max_r_mm(self) -> float:

@@ -26,8 +26,7 @@ from photodose.specs import Beam, Grid, Simulation
 from photodose.tissue.site import Site
 from photodose.transport.diffusion_layered import diffuse
 from photodose.transport.grid_coverage import GridCoverageWarning
-from photodose.transport.layered import ProgressCallback, simulate
-from photodose.transport.progress_bar import photon_bar
+from photodose.transport.progress_bar import ProgressCallback, photon_bar
 from photodose.units import MM2_PER_CM2
 
 Method = Literal["diffusion", "monte_carlo"]
@@ -146,6 +145,9 @@ def light_field(
 def _monte_carlo(
     sims: list[Simulation], weights: np.ndarray, progress: ProgressCallback | None
 ) -> xr.Dataset:
+    # the Monte Carlo driver (numba and its compiled kernels) loads only when asked for
+    from photodose.transport.layered import simulate
+
     total = sum(sim.photons for sim in sims)
     fields = []
     with warnings.catch_warnings():

@@ -32,12 +32,13 @@ import numpy as np
 from pydantic import Field
 
 from photodose.devices.device import Device
-from photodose.dose.nerve import cross_section_fluence_rate
+from photodose.dose.nerve import field_cross_section
+from photodose.dose.rz_field import RZField
 from photodose.planning.light import emission_samples, transport_beam, verification_grid
 from photodose.specs import Beam, Grid, Layer, Simulation, Spec, TissueStack
 from photodose.tissue.patient import Patient
 from photodose.tissue.site import Site
-from photodose.transport.diffusion_layered import diffuse
+from photodose.transport.diffusion_layered import diffuse_fluence_rate
 
 # Absorption factor (low, high) on the chromophore model's mua, per tissue preset, and why.
 # The model's in-vivo chromophore mixtures at 850 nm (photodose.optics) are compared with
@@ -237,10 +238,12 @@ def nerve_grid(site: Site, beam: Beam) -> Grid:
 
 
 def fast_nerve_rate_per_mm2(case: Case, device: Device, wavelength_nm: float) -> float:
-    """Mean fluence rate over the nerve's cross-section per watt (1/mm^2), fast path."""
-    result = diffuse(case_simulation(case, device, wavelength_nm))
+    """Mean fluence rate over the nerve's cross-section per watt (1/mm^2), fast path (the
+    fluence rate alone: the same numbers as from `diffuse`'s Dataset, without building it)."""
+    simulation = case_simulation(case, device, wavelength_nm)
+    field = RZField.from_grid(simulation.grid, diffuse_fluence_rate(simulation))
     nerve = case.site.nerve
-    return cross_section_fluence_rate(result, nerve.depth_mm, nerve.diameter_mm).mean_per_mm2
+    return field_cross_section(field, nerve.depth_mm, nerve.diameter_mm).mean_per_mm2
 
 
 def nominal_case(site: Site, patient: Patient, unknowns: Unknowns = Unknowns()) -> Case:

@@ -43,9 +43,9 @@ from photodose.planning.plan import Plan
 from photodose.planning.uncertainty import peak_wavelength
 from photodose.specs import Simulation
 from photodose.tissue.site import Site
-from photodose.transport import finish, reduce, run_batch, run_ordered
+from photodose.transport.batches import reduce, run_ordered
 from photodose.transport.diffusion_layered import diffuse
-from photodose.transport.layered import ProgressCallback
+from photodose.transport.progress_bar import ProgressCallback
 
 Method = Literal["precise", "sampled"]
 TARGET_REL_SE = 0.02
@@ -185,6 +185,7 @@ def nerve_monte_carlo(simulation: Simulation, depth_mm: float, diameter_mm: floa
     """Nerve cross-section mean fluence rate per watt by Monte Carlo, photons added in
     seeded rounds of `BATCHES_PER_ROUND` batches until the batch standard error of the
     nerve value itself is `target_rel_se` of it (or `max_photons`)."""
+    from photodose.transport.layered import finish  # numba loads only for a check
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     values: list[float] = []
@@ -225,6 +226,8 @@ def nerve_monte_carlo(simulation: Simulation, depth_mm: float, diameter_mm: floa
 
 def _run_round(simulation: Simulation, batches: int, workers: int) -> list[tuple]:
     """Every batch of one round's simulation, in batch order."""
+    from photodose.transport.layered import run_batch
+
     results: list[tuple] = []
 
     def run(index: int) -> tuple:

@@ -34,7 +34,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import integrate
 
 from photodose.errors import BadInputError, ModelRangeError
-from photodose.transport.photon import fresnel
+from photodose.transport.fresnel import fresnel
 
 BoundaryMethod = Literal["haskell", "groenhuis"]
 

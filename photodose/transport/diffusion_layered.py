@@ -35,6 +35,7 @@ Physics (units mm, 1/mm, W; per W delivered):
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -196,10 +197,12 @@ def _graded_faces(
     faces = [0.0]
     x = 0.0
     h_prev = fine
-    feature_array = np.asarray(features, dtype=float)
+    # plain floats in this loop of some hundred steps (numpy calls per step cost more
+    # than the arithmetic; the values are the same)
+    feature_list = [float(f) for f in features]
     for stop in stops:
         while x < stop:
-            h = min(fine + _GROWTH * float(np.min(np.abs(feature_array - x))), cap(x))
+            h = min(fine + _GROWTH * min(abs(f - x) for f in feature_list), cap(x))
             if x >= accurate_until:
                 h = max(h, _STRETCH * h_prev)
             x = stop if x + 1.3 * h >= stop else x + h
@@ -236,9 +239,11 @@ def _internal_grid(simulation: Simulation, layers: _Layers) -> _InternalGrid:
     cap_depth = np.where(layers.mua > 0, _DECAY_RESOLUTION / np.maximum(layers.mu_eff, 1e-300),
                          np.inf)  # fmt: skip
     report_depth = min(grid.nz * grid.dz_mm, thickness)
+    # the layer at z as _Layers.index_at finds it, on plain floats
+    bottoms, caps, last = layers.bottom.tolist(), cap_depth.tolist(), len(layers.mua) - 1
     z_faces = _graded_faces(
         thickness, fine, [0.0],
-        lambda z: float(cap_depth[layers.index_at(np.array(z))]),
+        lambda z: caps[min(bisect.bisect_right(bottoms, z), last)],
         report_depth, list(layers.bottom[:-1]),
     )  # fmt: skip
 
@@ -389,12 +394,40 @@ def _report_edges(count: int, step: float, end: float) -> np.ndarray:
     return edges
 
 
-def diffuse(simulation: Simulation) -> xr.Dataset:
-    """Diffusion-theory result for `simulation`, labelled and normalised like `simulate`.
+@dataclass(frozen=True)
+class _Solved:
+    """The diffuse solution of one Simulation and what moves it onto the report grid."""
 
-    Raises ValueError when a layer does not scatter (mus' = 0): diffusion theory does not
-    apply there. Accuracy: see docs/diffusion.md (error against Monte Carlo by depth).
-    """
+    rsp: float
+    entering: float
+    beam: _CollimatedBeam
+    a_top: float
+    a_bottom: float
+    internal: _InternalGrid
+    solution: _DiffuseSolution
+    m0r: sparse.csr_matrix
+    m1r: sparse.csr_matrix
+    m0z: sparse.csr_matrix
+    m1z: sparse.csr_matrix
+    cell_layer: np.ndarray
+    mua_cell: np.ndarray
+    report_ring_power: np.ndarray
+    z_edges: np.ndarray
+
+    def remap(self, scale: np.ndarray) -> np.ndarray:
+        """Integral over each report bin of the reconstructed diffuse phi times `scale`(z)."""
+        m0r, m1r, m0z, m1z, solution = self.m0r, self.m1r, self.m0z, self.m1z, self.solution
+        return (m0r @ (solution.phi * scale) @ m0z.T + m1r @ (solution.phi_slope_r * scale)
+                @ m0z.T + m0r @ (solution.phi_slope_z * scale) @ m1z.T)  # fmt: skip
+
+    def fluence_bins(self) -> np.ndarray:
+        """Fluence rate integrated over each report bin (diffuse + collimated), W mm per W."""
+        t_report, _, _ = self.beam.interval_integrals(self.z_edges)
+        return (self.remap(np.ones_like(self.mua_cell))
+                + np.outer(self.report_ring_power, t_report))  # fmt: skip
+
+
+def _solve(simulation: Simulation) -> _Solved:
     stack = simulation.stack
     _check_diffusive(stack)
     layers = _Layers.from_stack(stack)
@@ -421,17 +454,42 @@ def diffuse(simulation: Simulation) -> xr.Dataset:
     m0r, m1r = _overlap_moments_r(rf, internal.centroid_r, r_edges)
     m0z, m1z = _overlap_moments_z(zf, internal.centre_z, z_edges)
     cell_layer = layers.index_at(internal.centre_z)
-    mua_cell = layers.mua[cell_layer]
+    return _Solved(
+        rsp=rsp, entering=entering, beam=beam, a_top=a_top, a_bottom=a_bottom,
+        internal=internal, solution=solution, m0r=m0r, m1r=m1r, m0z=m0z, m1z=m1z,
+        cell_layer=cell_layer, mua_cell=layers.mua[cell_layer],
+        report_ring_power=_ring_power(profile, r_edges) * entering, z_edges=z_edges,
+    )  # fmt: skip
 
-    def remap(scale: np.ndarray) -> np.ndarray:
-        """Integral over each report bin of the reconstructed diffuse phi times `scale`(z)."""
-        return (m0r @ (solution.phi * scale) @ m0z.T + m1r @ (solution.phi_slope_r * scale)
-                @ m0z.T + m0r @ (solution.phi_slope_z * scale) @ m1z.T)  # fmt: skip
 
-    report_ring_power = _ring_power(profile, r_edges) * entering
-    t_report, mua_t_report, _ = beam.interval_integrals(z_edges)
-    fluence_bins = remap(np.ones_like(mua_cell)) + np.outer(report_ring_power, t_report)
-    absorbed_bins = remap(mua_cell) + np.outer(report_ring_power, mua_t_report)
+def diffuse_fluence_rate(simulation: Simulation) -> np.ndarray:
+    """Only the fluence rate (r_mm, z_mm) of `diffuse(simulation)`, W/mm^2 per W delivered,
+    the same numbers without the other tallies and the labelled Dataset: for many small
+    solves (the nerve-fluence interval samples one per case)."""
+    grid = simulation.grid
+    return _solve(simulation).fluence_bins() / (grid.ring_areas_mm2[:, None] * grid.dz_mm)
+
+
+def diffuse(simulation: Simulation) -> xr.Dataset:
+    """Diffusion-theory result for `simulation`, labelled and normalised like `simulate`.
+
+    Raises ValueError when a layer does not scatter (mus' = 0): diffusion theory does not
+    apply there. Accuracy: see docs/diffusion.md (error against Monte Carlo by depth).
+    """
+    stack = simulation.stack
+    solved = _solve(simulation)
+    rsp, entering, beam = solved.rsp, solved.entering, solved.beam
+    a_top, a_bottom, internal, solution = (solved.a_top, solved.a_bottom, solved.internal,
+                                           solved.solution)  # fmt: skip
+    rf, zf = internal.r_faces, internal.z_faces
+    m0r, m1r = solved.m0r, solved.m1r
+    cell_layer, mua_cell = solved.cell_layer, solved.mua_cell
+    report_ring_power = solved.report_ring_power
+    grid = simulation.grid
+
+    _, mua_t_report, _ = beam.interval_integrals(solved.z_edges)
+    fluence_bins = solved.fluence_bins()
+    absorbed_bins = solved.remap(mua_cell) + np.outer(report_ring_power, mua_t_report)
 
     def surface_density(flux: np.ndarray, collimated: float) -> np.ndarray:
         density = flux / internal.ring_area

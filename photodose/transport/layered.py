@@ -9,7 +9,6 @@ one thread or many.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,12 +20,9 @@ from photodose.transport import layered_kernel as kernel
 from photodose.transport.batches import batch_bounds, run_and_reduce
 from photodose.transport.boundaries import clear_entry_weight, specular_reflectance
 from photodose.transport.grid_coverage import warn_grid_coverage
-from photodose.transport.progress_bar import photon_bar
+from photodose.transport.progress_bar import ProgressCallback, photon_bar
 from photodose.transport.result_dataset import build_dataset
 from photodose.transport.tallies import Accumulator, BatchTallies
-
-ProgressCallback = Callable[[int, int], None]
-"""Called as progress(photons_done, photons_total) after each batch."""
 
 _NO_TABLE = np.zeros(2)
 _BEAM_KINDS = {"pencil": kernel.BEAM_PENCIL, "gaussian": kernel.BEAM_GAUSSIAN,

@@ -3,7 +3,8 @@
 Pure numba functions, inlined into the kernels that call them, so sharing them costs
 nothing at run time and every engine draws the same numbers the same way:
 - `fresnel`: unpolarised Fresnel reflectance with total internal reflection
-  (Born & Wolf, Principles of Optics, 7th ed., sec. 1.5.2);
+  (Born & Wolf, Principles of Optics, 7th ed., sec. 1.5.2), compiled from the plain
+  function of photodose.transport.fresnel;
 - `hg_cosine`: the Henyey-Greenstein polar cosine by inverting its CDF (Henyey &
   Greenstein 1941, Astrophys J 93:70; the inversion as in Wang et al. 1995, eq. 3.28);
 - `spin`: the new direction after scattering (Wang et al. 1995, eqs. 3.24-3.26), with
@@ -19,34 +20,12 @@ import math
 
 from numba import njit
 
+from photodose.transport.fresnel import COS_NORMAL
+from photodose.transport.fresnel import fresnel as plain_fresnel
 from photodose.transport.rng import uniform
 
-# Cosines treated as normal incidence or grazing, as MCML's COS0 and COS90D.
-COS_NORMAL = 1.0 - 1.0e-12
-COS_GRAZING = 1.0e-6
-
-
-@njit(cache=True, inline="always")
-def fresnel(n_i: float, n_t: float, cos_i: float) -> tuple[float, float]:
-    """Unpolarised Fresnel reflectance and the cosine of the transmitted angle."""
-    if n_i == n_t:
-        return 0.0, cos_i
-    if cos_i > COS_NORMAL:
-        r = (n_t - n_i) / (n_t + n_i)
-        return r * r, cos_i
-    if cos_i < COS_GRAZING:
-        return 1.0, 0.0
-    sin_i = math.sqrt(1.0 - cos_i * cos_i)
-    sin_t = n_i * sin_i / n_t
-    if sin_t >= 1.0:
-        return 1.0, 0.0
-    cos_t = math.sqrt(1.0 - sin_t * sin_t)
-    cos_p = cos_i * cos_t - sin_i * sin_t  # cos(i + t)
-    cos_m = cos_i * cos_t + sin_i * sin_t  # cos(i - t)
-    sin_p = sin_i * cos_t + cos_i * sin_t  # sin(i + t)
-    sin_m = sin_i * cos_t - cos_i * sin_t  # sin(i - t)
-    r = 0.5 * sin_m * sin_m * (cos_m * cos_m + cos_p * cos_p) / (sin_p * sin_p * cos_m * cos_m)
-    return r, cos_t
+# the plain function, compiled here for the kernels (inlined into them)
+fresnel = njit(cache=True, inline="always")(plain_fresnel)
 
 
 @njit(cache=True, inline="always")

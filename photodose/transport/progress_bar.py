@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 ProgressCallback = Callable[[int, int], None]
+"""Called as progress(photons_done, photons_total) after each batch."""
 
 
 @contextmanager

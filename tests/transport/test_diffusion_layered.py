@@ -283,3 +283,33 @@ def test_agrees_with_monte_carlo_in_a_limb_at_850nm() -> None:
         comparison.absorbed_fraction_by_layer_mc.values,
         rtol=0.10,
     )
+
+
+@pytest.mark.parametrize("profile", ["gaussian", "flat_top", "pencil"])
+def test_fluence_rate_alone_is_the_datasets_fluence_rate(profile: str) -> None:
+    """`diffuse_fluence_rate` (the interval's many small solves) returns the very numbers
+    of `diffuse`'s fluence-rate variable, bit for bit, in a three-layer stack."""
+    from photodose.transport.diffusion_layered import diffuse_fluence_rate
+
+    stack = pd.TissueStack(layers=[_cassano_850("skin", 1.5), _cassano_850("fat", 3.0),
+                                   _cassano_850("muscle", 30.0)])  # fmt: skip
+    beam = pd.Beam() if profile == "pencil" else pd.Beam(profile=profile, radius_mm=2.0)
+    simulation = pd.Simulation(stack=stack, beam=beam,
+                               grid=pd.Grid(dr_mm=0.25, dz_mm=0.25, nr=12, nz=60))  # fmt: skip
+    expected = diffuse(simulation).fluence_rate_rz_per_mm2.transpose("r_mm", "z_mm").values
+    got = diffuse_fluence_rate(simulation)
+    assert got.shape == expected.shape
+    assert np.array_equal(got, expected)
+
+
+def test_plain_fresnel_is_the_compiled_one() -> None:
+    """The fast path integrates the plain Fresnel function; the kernels inline its numba
+    compilation: both give the same bits (normal, oblique, grazing, total reflection)."""
+    from photodose.transport.fresnel import fresnel as plain
+    from photodose.transport.photon import fresnel as compiled
+
+    rng = np.random.default_rng(13)
+    cosines = [1.0, 1.0 - 1e-13, 0.5, 1e-7, 0.0, *rng.uniform(0.0, 1.0, 300)]
+    for n_i, n_t in [(1.4, 1.0), (1.0, 1.4), (1.37, 1.44), (1.33, 1.33), (1.5, 1.0)]:
+        for cos_i in cosines:
+            assert plain(n_i, n_t, float(cos_i)) == compiled(n_i, n_t, float(cos_i))
