@@ -34,6 +34,7 @@ from pydantic import Field
 from photodose.devices.device import Device
 from photodose.dose.nerve import field_cross_section
 from photodose.dose.rz_field import RZField
+from photodose.planning.fork_map import map_on_two_cores
 from photodose.planning.light import emission_samples, transport_beam, verification_grid
 from photodose.specs import Beam, Grid, Layer, Simulation, Spec, TissueStack
 from photodose.tissue.patient import Patient
@@ -276,7 +277,8 @@ def nerve_uncertainty(
     peak = peak_wavelength(device)
     nominal_rate = fast_nerve_rate_per_mm2(nominal_case(site, patient, unknowns), device, peak)
     cases = sample_cases(site, patient, samples, seed, unknowns)
-    ratios = np.array([fast_nerve_rate_per_mm2(c, device, peak) for c in cases]) / nominal_rate
+    rates = map_on_two_cores(lambda case: fast_nerve_rate_per_mm2(case, device, peak), cases)
+    ratios = np.array(rates) / nominal_rate
     values = nominal_fluence_J_per_cm2 * ratios
     low, median, high = np.quantile(values, [(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2])
     shares = _shares(cases, np.log(values))
