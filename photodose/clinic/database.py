@@ -3,7 +3,11 @@
 SQLite (the default): WAL journal, `synchronous=FULL` (WAL with NORMAL may lose the last
 commits on power loss; FULL does not — sqlite.org/pragma.html#pragma_synchronous), foreign
 keys on (off by default in SQLite), and every transaction begins IMMEDIATE, taking the
-write lock first, so two writers never both read the same last audit hash.
+write lock first, so two writers never both read the same last audit hash. Writers of one
+process queue on a lock of the engine before BEGIN IMMEDIATE: SQLite's own busy handler
+retries by sleeping (up to 100 ms a try), so many threads contending for the database's
+lock starve some of them for seconds; in the queue each waits only for the writes before
+it. The busy timeout still orders this process against others (the CLI).
 PostgreSQL: psycopg 3; writers serialise on an advisory lock (clinic/audit.py).
 
 `upgrade(url)` runs the Alembic migrations shipped in photodose/clinic/migrations/ in
@@ -12,6 +16,7 @@ process, creating the database or bringing an older one to the newest schema in 
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +25,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from photodose.errors import BadInputError
 from photodose.settings import database_url
@@ -28,6 +33,7 @@ from photodose.settings import database_url
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 READ_ONLY_OPTION = "photodose_read_only"
+_HOLDS_WRITE_LOCK = "photodose_holds_write_lock"
 
 
 def make_engine(url: str | None = None, **options: Any) -> Engine:
@@ -59,14 +65,39 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    write_lock = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # reads (engines from `read_only`) begin deferred: in WAL mode they neither wait
         # for nor block the writers
         if connection.get_execution_options().get(READ_ONLY_OPTION):
             connection.exec_driver_sql("BEGIN")
-        else:
+            return
+        # a connection keeps the process's write lock from its first write until it goes
+        # back to the pool (a second transaction on it must not wait for itself)
+        if not connection.info.get(_HOLDS_WRITE_LOCK):
+            if not write_lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_S):
+                raise OperationalError("BEGIN IMMEDIATE", None,
+                                       Exception("database is locked"))  # fmt: skip
+            connection.info[_HOLDS_WRITE_LOCK] = True
+        try:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _release(connection.info)
+            raise
+
+    def _release(info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS_WRITE_LOCK, False):
+            write_lock.release()
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        _release(record.info)
+
+    @event.listens_for(engine, "invalidate")
+    def _on_invalidate(_dbapi_connection: Any, record: Any, _exception: Any) -> None:
+        _release(record.info)
 
 
 def read_only(engine: Engine) -> Engine:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Generic, Protocol, Self, TypeVar
 
@@ -73,7 +74,8 @@ class SpecLibrary(Generic[SpecT]):
         if not path.exists():
             raise InputFileError(path, f"no such {self.kind} file")
         try:
-            return self.spec_type.load(path)
+            stat = path.stat()
+            return _parsed(self.spec_type, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
         except ValidationError as error:
             raise InputFileError(
                 path, f"invalid {self.kind}: {describe_error(error, one_line=True)}"
@@ -100,6 +102,14 @@ class SpecLibrary(Generic[SpecT]):
     def load_all(self) -> list[SpecT]:
         """Every known spec, sorted by name."""
         return [self.load(name) for name in self.names()]
+
+
+@lru_cache(maxsize=512)
+def _parsed(spec_type: type[SpecT], path: str, _mtime_ns: int, _size: int) -> SpecT:
+    # specs are frozen, so one parsed object serves every caller; the file's time and
+    # size are in the key, so an edited file is read again (a web request loads its site
+    # and device each time, and parsing TOML and validating was most of that)
+    return spec_type.load(path)
 
 
 def _looks_like_path(text: str) -> bool:
