@@ -109,15 +109,15 @@ def _run(
     from photodose.transport.grid_coverage import GridCoverageWarning, coverage_problems
     from photodose.transport.wavelength_stack import stack_wavelengths
 
-    try:
+    update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
+    try:  # a file can parse and still build no valid simulation (e.g. every layer clear)
         request = SimulationFile.load(spec)
+        if update:
+            request = SimulationFile.model_validate(request.model_dump() | update)
+        simulations = request.resolve(base_dir=spec.parent)
     except ValidationError as error:
         problems = "; ".join(describe_error(error).splitlines())
         raise InputFileError(spec, f"not a valid simulation: {problems}") from None
-    update = {k: v for k, v in {"photons": photons, "seed": seed}.items() if v is not None}
-    if update:
-        request = SimulationFile.model_validate(request.model_dump() | update)
-    simulations = request.resolve(base_dir=spec.parent)
     console = Console()
     errors = Console(stderr=True)
     for problem in coverage_problems(simulations[0]):
