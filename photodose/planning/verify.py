@@ -1,8 +1,17 @@
 """Check a plan made on the fast path with Monte Carlo: same site, beam, spectrum, grid.
 
-Two methods:
+Three methods:
 
-- `precise` (the default): one pencil-beam run convolved over the beam profile
+- `precise` (the default): one pencil-beam run aimed at the nerve
+  (transport/detector_run.py): each photon scores its share of the nerve's convolved
+  cross-section dose (dose/nerve_weights.py), a weight window splits packets as they
+  near the nerve and roulettes them as they move away, and the other wavelengths of an
+  LED's band are scored from the same photons by perturbation (absorption and scattering
+  reweighting, Hayakawa et al. 2001) where the likelihood ratios stay tame
+  (`detector_run.MAX_LOG_RATIO_SD`), by runs of their own otherwise. The standard error
+  is the spread between photons; rounds of photons are added until it is
+  `target_rel_se` of the band-weighted nerve dose.
+- `convolved`: the earlier precise check, one pencil-beam run convolved over the beam profile
   (transport/convolution.py; every photon then counts under a broad beam, where launch
   sampling wastes most of them far from the nerve), on a grid cut just below the nerve,
   at the emission's peak wavelength. The standard error is the spread of the nerve dose
@@ -39,6 +48,7 @@ from photodose.planning.light import (
     transport_beam,
     verification_grid,
 )
+from photodose.planning.nerve_check import aimed_nerve_run
 from photodose.planning.plan import Plan
 from photodose.planning.uncertainty import peak_wavelength
 from photodose.specs import Simulation
@@ -47,10 +57,11 @@ from photodose.transport.batches import reduce, run_ordered
 from photodose.transport.diffusion_layered import diffuse
 from photodose.transport.progress_bar import ProgressCallback
 
-Method = Literal["precise", "sampled"]
+Method = Literal["precise", "convolved", "sampled"]
 TARGET_REL_SE = 0.02
 BATCHES_PER_ROUND = 16
 FIRST_ROUND_PHOTONS = 8_000
+DETECTOR_FIRST_ROUND_PHOTONS = 2_000
 MAX_PHOTONS = 400_000
 # Seeds of successive rounds: far apart so no photon stream is reused (rng.py keys the
 # stream by (seed, photon index)).
@@ -85,7 +96,8 @@ class Verification:
     method: Method = "sampled"
     elapsed_s: float = 0.0
     band_factor: float = 1.0
-    """Band-weighted over peak-wavelength nerve dose on the fast path (1 for a laser)."""
+    """Band-weighted over peak-wavelength nerve dose (1 for a laser): by Monte Carlo in
+    the precise check, on the fast path in the convolved one."""
 
     @property
     def relative_error(self) -> float:
@@ -144,6 +156,8 @@ def verify_plan(
     site = plan.site  # adapted to the patient (and a measured depth) when planned
     if method == "sampled":
         return _sampled(plan, site, photons or 200_000, seed, callback)
+    if method == "precise":
+        return _aimed(plan, photons, seed, target_rel_se, max_photons, workers, callback)
     device = request.device
     peak = peak_wavelength(device)
     beam = transport_beam(device)
@@ -172,7 +186,7 @@ def verify_plan(
         monte_carlo_min_J_per_cm2=dose.target_fluence_min_J_per_cm2 * factor,
         window_position=request.window.classify(fluence).position,
         dose=dose,
-        method="precise",
+        method="convolved",
         elapsed_s=run.elapsed_s,
         band_factor=factor,
     )
@@ -292,4 +306,42 @@ def _sampled(plan: Plan, site: Site, photons: int, seed: int,
         dose=dose,
         method="sampled",
         elapsed_s=time.perf_counter() - started,
+    )
+
+
+def _aimed(plan: Plan, photons: int | None, seed: int, target_rel_se: float,
+           max_photons: int, workers: int | None,
+           progress: ProgressCallback | None) -> Verification:  # fmt: skip
+    """The precise check: one run aimed at the nerve scores the whole band
+    (planning/nerve_check.py)."""
+    request = plan.request
+    site, device = plan.site, request.device
+    beam = transport_beam(device)
+    wavelengths, weights = emission_samples(device)
+    order = np.argsort(-np.asarray(weights), kind="stable")  # the peak first
+    wavelengths, weights = np.asarray(wavelengths)[order], np.asarray(weights)[order]
+    stacks = [site.stack(float(wl), skin_type=request.patient.skin_type) for wl in wavelengths]
+    run = aimed_nerve_run(
+        site, beam, verification_grid(site, beam), stacks, wavelengths, weights, seed,
+        target_rel_se=target_rel_se, max_photons=photons or max_photons,
+        fixed_photons=photons, workers=workers, progress=progress,
+    )  # fmt: skip
+    nerve = site.nerve
+    dose = dose_at_nerve(run.dataset, plan.power_W, plan.time_per_spot_s, beam,
+                         nerve.depth_mm, nerve.diameter_mm, window=request.window)  # fmt: skip
+    factor = run.rate_per_mm2 / run.peak_rate_per_mm2
+    to_fluence = plan.power_W * plan.time_per_spot_s * 100.0  # W s per mm^2 -> J/cm^2
+    fluence = run.rate_per_mm2 * to_fluence
+    return Verification(
+        photons=run.photons,
+        seed=seed,
+        fast_fluence_J_per_cm2=plan.nerve_fluence_J_per_cm2,
+        monte_carlo_fluence_J_per_cm2=fluence,
+        monte_carlo_se_J_per_cm2=run.se_per_mm2 * to_fluence,
+        monte_carlo_min_J_per_cm2=dose.target_fluence_min_J_per_cm2 * factor,
+        window_position=request.window.classify(fluence).position,
+        dose=dose,
+        method="precise",
+        elapsed_s=run.elapsed_s,
+        band_factor=factor,
     )
