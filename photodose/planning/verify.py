@@ -24,7 +24,7 @@ Three methods:
 - `sampled`: the earlier check, every quadrature wavelength with launch points sampled
   from the beam, a fixed number of photons, standard error bounded from the tallies'.
 
-Both are seeded: the same seed gives the same numbers on any number of threads.
+All three are seeded: the same seed gives the same numbers on any number of threads.
 """
 
 from __future__ import annotations
