@@ -48,7 +48,6 @@ from photodose.planning.light import (
     transport_beam,
     verification_grid,
 )
-from photodose.planning.nerve_check import aimed_nerve_run
 from photodose.planning.plan import Plan
 from photodose.planning.uncertainty import peak_wavelength
 from photodose.specs import Simulation
@@ -314,6 +313,8 @@ def _aimed(plan: Plan, photons: int | None, seed: int, target_rel_se: float,
            progress: ProgressCallback | None) -> Verification:  # fmt: skip
     """The precise check: one run aimed at the nerve scores the whole band
     (planning/nerve_check.py)."""
+    from photodose.planning.nerve_check import aimed_nerve_run  # numba only for a check
+
     request = plan.request
     site, device = plan.site, request.device
     beam = transport_beam(device)
