@@ -12,7 +12,8 @@ For every shipped site x device pair, one plan (fast path), then in the same run
 Target (issue 14): every pair at <= 2 % standard error in <= 10 s on 2 cores.
 The load average is printed: the machine is shared, and wall times scale with it.
 
-    flock /tmp/bench.lock nice .venv/bin/python benchmarks/verify_speed.py [--old-photons N] [--pairs K]
+    flock /tmp/bench.lock nice .venv/bin/python benchmarks/verify_speed.py \
+        [--old-photons N] [--pairs K]
 """
 
 from __future__ import annotations

@@ -3,7 +3,8 @@
 import photodose as pd
 
 patient = pd.Patient(skin_type=3, diabetic=True, insensate_feet=True)
-plan = pd.plan("medial-ankle-tibial", "808nm-laser-probe", patient)   # fast path with its nerve-dose interval, ~2 s
+# the fast path with its nerve-dose interval: about 2 s
+plan = pd.plan("medial-ankle-tibial", "808nm-laser-probe", patient)
 print(plan.power_W, plan.time_per_spot_s, plan.spots, plan.binding)
 print(plan.nerve_fluence_J_per_cm2, plan.peak_skin_temperature_C)
 check = pd.verify_plan(plan)                     # Monte Carlo re-check to 2 % SE, seconds

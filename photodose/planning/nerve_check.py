@@ -112,7 +112,8 @@ def aimed_nerve_run(site: Site, beam: Beam, grid: object, stacks: list[TissueSta
     shared.run_round(first, detector, workers)
     spread = reduce_detector(shared.batches).log_ratio_sd
     if reweighting and len(order) > 1:
-        kept = [0] + [i for i, sd in zip(order[1:], spread[1:]) if sd <= MAX_LOG_RATIO_SD]
+        pairs = zip(order[1:], spread[1:], strict=True)
+        kept = [0] + [i for i, sd in pairs if sd <= MAX_LOG_RATIO_SD]
         if len(kept) < len(order):
             shared = chain(kept)
             shared.run_round(first, detector, workers)
@@ -134,13 +135,20 @@ def aimed_nerve_run(site: Site, beam: Beam, grid: object, stacks: list[TissueSta
         # chain k needs sigma_k sum_j sigma_j / V photons for a band variance V
         sigmas = [float(r.standard_error[-1]) * math.sqrt(r.photons) for r in results]
         variance = (target_rel_se * mean) ** 2
-        for c, r, sigma in zip(chains, results, sigmas):
+        planned: list[tuple[_Chain, int]] = []
+        allotted = done
+        for c, r, sigma in zip(chains, results, sigmas, strict=True):
             needed = sigma * sum(sigmas) / variance * 1.1 - r.photons
             if needed <= 0:
                 continue
-            more = int(min(max_photons - done, max(needed, FIRST_ROUND_PHOTONS)))
+            more = int(min(max_photons - allotted, max(needed, FIRST_ROUND_PHOTONS)))
             if more <= 0:
                 break
+            planned.append((c, more))
+            allotted += more
+        for c, more in planned:  # the bar's total: this round's estimate of the need
+            if progress is not None:
+                progress(done, allotted)
             c.run_round(more, detector, workers)
             done += more
     peak = results[0]

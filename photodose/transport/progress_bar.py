@@ -20,7 +20,9 @@ def photon_bar(label: str, total: int) -> Iterator[ProgressCallback]:
 
     with tqdm(total=total, desc=label, unit=" photons", unit_scale=True, smoothing=0.1) as bar:
 
-        def tick(done: int, _total: int) -> None:
+        def tick(done: int, total_now: int) -> None:
+            if total_now != bar.total:  # a run that adds photons until a target revises it
+                bar.total = total_now
             bar.update(done - bar.n)
 
         yield tick
