@@ -493,6 +493,7 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
         temperature_rows,
         verification_rows,
     )
+    from photodose.views.model_slice import model_dose_rows
     from photodose.views.wording import (
         binding_in_words,
         headline,
@@ -524,6 +525,9 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
     pattern = led_pattern_rows(plan)
     if pattern:
         console.print(_table("LED pad: under a diode and between diodes", pattern))
+    in_3d = model_dose_rows(plan)
+    if in_3d:
+        console.print(_table("At the nerve in the site's 3-D model", in_3d))
     console.print(_table("Temperature", temperature_rows(plan)))
     table = Table(title="Safety checks")
     for column in ("check", "status", "value", "limit", "why it matters"):

@@ -47,7 +47,7 @@ def cached_arrays(kind: str, key: Any, compute: Callable[[], Arrays]) -> tuple[A
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)
+            np.savez(stream, **arrays)  # type: ignore[arg-type]  # numpy stub misreads **kwargs
         os.replace(temporary, path)
     except OSError:
         pass  # a read-only cache folder costs a re-run next time, nothing else

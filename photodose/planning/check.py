@@ -14,7 +14,7 @@ from typing import Any
 from photodose.devices.device import Device
 from photodose.devices.library import load_device
 from photodose.errors import BadInputError
-from photodose.planning.geometry import ProgressCallback
+from photodose.planning.model_dose import ProgressCallback
 from photodose.planning.plan import FixedProtocol, Plan, plan_request
 from photodose.planning.request import PlanRequest
 from photodose.tissue.library import load_site

@@ -15,9 +15,7 @@ emission, photodose.tissue.site_volume.pad_source) centred over the block.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
@@ -28,7 +26,7 @@ from photodose.dose.structure import structure_dose
 from photodose.errors import BadInputError
 from photodose.io.array_cache import Arrays, cached_arrays
 from photodose.planning.light import emission_samples, transport_beam
-from photodose.specs import Spec
+from photodose.planning.model_dose import ModelDose, ModelSlice, Outline, ProgressCallback
 from photodose.specs.voxel_simulation import VoxelSimulation, VoxelSource
 from photodose.tissue.site import Site
 from photodose.tissue.site_model import SiteModel
@@ -36,8 +34,6 @@ from photodose.tissue.site_volume import NERVE_MEDIUM, model_volume, pad_source
 from photodose.transport.voxel import simulate_voxel
 from photodose.units import MM2_PER_CM2, MW_PER_W
 
-Geometry = Literal["3d", "layers"]
-ProgressCallback = Callable[[int, int], None]
 # The slice of the fluence shown in the report: the x-z plane through the spot's centre,
 # averaged over this band of y for noise, in pixels of the model's cell size.
 SLICE_BAND_MM = 1.0
@@ -51,12 +47,6 @@ CACHE_KIND = "site-model-dose"
 # Part of the cache key: raise it when `_reduce` changes what it keeps, so that results
 # reduced by older code (same photodose version during development) are not read back.
 REDUCTION_VERSION = 3
-THREE_D_NOTE = (
-    "3-D model: the nerve dose beside the layered estimate comes from a voxel Monte Carlo "
-    "run in the site's 3-D model (nerve and vessels as cylinders) at 1 W, scaled to the "
-    "plan's power and time; the search for power and time, the heat model and the 90 % "
-    "interval stay on the layered model"
-)
 
 
 def _model(site: Site) -> SiteModel:
@@ -169,58 +159,6 @@ def _reduce(result, model: SiteModel) -> Arrays:  # type: ignore[no-untyped-def]
         "slice": plane.values_per_mm2, "slice_x": plane.x_mm, "slice_z": plane.z_mm,
         "lost": np.array([lost]),
     }  # fmt: skip
-
-
-class Outline(Spec):
-    """A structure's circle in the slice: centre (x across, z depth) and radius, mm."""
-
-    name: str
-    kind: Literal["nerve", "vessel"]
-    x_mm: float
-    z_mm: float
-    radius_mm: float
-
-
-class ModelSlice(Spec):
-    """Fluence (J/cm^2 at the plan's power and time) in the x-z plane through the spot."""
-
-    x_mm: tuple[float, ...]
-    z_mm: tuple[float, ...]
-    fluence_J_per_cm2: tuple[tuple[float, ...], ...]
-    """[x][z]"""
-    y_band_mm: float
-    outlines: tuple[Outline, ...]
-
-
-class ModelDose(Spec):
-    """The nerve dose per spot in the site's 3-D model, at the plan's power and time."""
-
-    geometry: str
-    """The model in words (what the dose was computed in)."""
-    source: str
-    """The light source in words."""
-    wavelengths_nm: tuple[float, ...]
-    photons: int
-    seed: int
-    voxel_mm: float
-    nerve_voxels: int
-    nerve_length_mm: float
-    """Length of each nerve the dose is taken over (NERVE_BAND_MM through a probe's spot,
-    or the whole block under a pad)."""
-    mean_J_per_cm2: float
-    mean_se_J_per_cm2: float
-    mean_fluence_rate_mW_per_cm2: float
-    minimum_J_per_cm2: float
-    p5_J_per_cm2: float
-    cell_mm: float
-    cell_median_relative_se: float
-    """Estimated relative error of one cell (minimum and 5th percentile are biased low by
-    about this much)."""
-    layered_J_per_cm2: float
-    """The layered model's nerve fluence at the same setting (the plan's estimate)."""
-    lost_fraction: float
-    """Light that left the block through its sides or bottom (not counted at the nerve)."""
-    slice: ModelSlice
 
 
 def model_dose(site: Site, device: Device, per_watt: PerWatt, power_W: float, time_s: float,

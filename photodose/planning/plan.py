@@ -24,13 +24,6 @@ from photodose.planning.evidence import (
     protocol_nerve_fluence,
     published_evidence,
 )
-from photodose.planning.geometry import (
-    THREE_D_NOTE,
-    ModelDose,
-    ProgressCallback,
-    model_dose,
-    model_per_watt,
-)
 from photodose.planning.led_pattern import LedPattern, led_pattern
 from photodose.planning.light import (
     LED_ARRAY_BEAM_NOTE,
@@ -38,6 +31,7 @@ from photodose.planning.light import (
     light_field,
     transport_beam,
 )
+from photodose.planning.model_dose import THREE_D_NOTE, ModelDose, ProgressCallback
 from photodose.planning.profiles import (
     AxialProfile,
     PenetrationLevel,
@@ -395,6 +389,9 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None,
     geometry = request.resolved_geometry
     in_3d = None
     if geometry == "3d":
+        # the voxel engine (numba) loads only when a plan asks for the 3-D model
+        from photodose.planning.geometry import model_dose, model_per_watt
+
         per_watt = model_per_watt(site, device, skin_type, progress)
         in_3d = model_dose(site, device, per_watt, setting.power_W, setting.time_s,
                            dose.target_fluence_J_per_cm2)  # fmt: skip

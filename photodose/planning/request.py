@@ -157,8 +157,9 @@ class PlanRequest(Spec):
     @model_validator(mode="after")
     def _geometry_available(self) -> PlanRequest:
         if self.geometry == "3d" and self.site.model is None:
-            raise BadInputError("geometry", "3d",
-                                f"'layers': site {self.site.name!r} has no 3-D model")  # fmt: skip
+            raise BadInputError(
+                "geometry", "3d", f"'layers' only: site {self.site.name!r} has no 3-D model"
+            )
         return self
 
     @property

@@ -118,7 +118,8 @@ def temperature_svg(plan: Plan) -> str:
 
 def fluence_slice_svg(view: SliceView) -> str:
     """The 3-D model's fluence across the nerve (log colour scale, depth downwards) with
-    the nerve and the vessels outlined and the layer boundaries dashed."""
+    the nerve outlined (solid orange), the vessels (dashed vermilion) and the layer
+    boundaries (dashed white)."""
     x, z = view.x_mm, view.z_mm
     dx = x[1] - x[0] if len(x) > 1 else 1.0
     dz = z[1] - z[0] if len(z) > 1 else 1.0
@@ -130,11 +131,12 @@ def fluence_slice_svg(view: SliceView) -> str:
     )  # fmt: skip
     panel.cells(x, z, view.fluence_J_per_cm2)
     for depth in view.layer_depths_mm:
-        panel.hline(depth, "#ffffff", "3,2", "layer boundaries")
+        panel.hline(depth, "#ffffff", "3,2", "layer boundaries", legend_color=_GREY)
     for outline in view.outlines:
         nerve = outline.kind == "nerve"
         panel.circle(outline.x_mm, outline.z_mm, outline.radius_mm,
                      _ORANGE if nerve else _VERMILION, 1.6,
                      f"nerve ({outline.name})" if nerve else outline.name,
-                     "nerve-outline" if nerve else "vessel-outline")  # fmt: skip
+                     "nerve-outline" if nerve else "vessel-outline",
+                     "" if nerve else "3,2")  # fmt: skip
     return panel.render()

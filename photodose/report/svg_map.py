@@ -86,25 +86,30 @@ class MapPanel:
                 self._body.append(
                     f'<rect x="{_fmt(self.x(x - dx / 2))}" y="{_fmt(self.y(z - dz / 2))}" '
                     f'width="{_fmt(w + 0.3)}" height="{_fmt(h + 0.3)}" '
-                    f'fill="{colour(self._fraction(values[i][j]))}"/>')
+                    f'fill="{colour(self._fraction(values[i][j]))}" '
+                    'shape-rendering="crispEdges"/>')
 
     def circle(self, x: float, depth: float, radius: float, color: str, width: float,
-               label: str, css_class: str = "") -> None:  # fmt: skip
+               label: str, css_class: str = "", dash: str = "") -> None:  # fmt: skip
         cls = f' class="{escape(css_class)}"' if css_class else ""
+        dashing = f' stroke-dasharray="{dash}"' if dash else ""
         self._body.append(
             f'<circle{cls} cx="{_fmt(self.x(x))}" cy="{_fmt(self.y(depth))}" '
             f'r="{_fmt(radius * self._scale())}" fill="none" stroke="{color}" '
-            f'stroke-width="{width}"><title>{escape(label)}</title></circle>')
+            f'stroke-width="{width}"{dashing}><title>{escape(label)}</title></circle>')
         if all(entry[0] != label for entry in self._legend):
-            self._legend.append((label, color, ""))
+            self._legend.append((label, color, dash))
 
-    def hline(self, depth: float, color: str, dash: str, label: str = "") -> None:
+    def hline(self, depth: float, color: str, dash: str, label: str = "",
+              legend_color: str = "") -> None:  # fmt: skip
+        """A dashed line across the map at `depth`; `legend_color` for its key when the
+        line's own colour would not show on the white page (a white line)."""
         y = _fmt(self.y(depth))
         self._body.append(f'<line x1="{_fmt(self.x(self.x_range[0]))}" y1="{y}" '
                           f'x2="{_fmt(self.x(self.x_range[1]))}" y2="{y}" stroke="{color}" '
                           f'stroke-width="0.7" stroke-dasharray="{dash}"/>')  # fmt: skip
         if label and all(entry[0] != label for entry in self._legend):
-            self._legend.append((label, color, dash))
+            self._legend.append((label, legend_color or color, dash))
 
     def render(self) -> str:
         plot_w, plot_h = self._plot_width(), self._plot_height()
@@ -157,10 +162,11 @@ class MapPanel:
         low, high = self.colour_range
         ticks = decade_ticks(low, high) or [low, high]
         for value in ticks:
-            y = _fmt(top + length * (1 - self._fraction(value)))
-            out.append(f'<line x1="{_fmt(x0 + 10)}" y1="{y}" x2="{_fmt(x0 + 13)}" y2="{y}" '
+            tick_y = top + length * (1 - self._fraction(value))
+            at = _fmt(tick_y)
+            out.append(f'<line x1="{_fmt(x0 + 10)}" y1="{at}" x2="{_fmt(x0 + 13)}" y2="{at}" '
                        f'stroke="#000000" stroke-width="0.6"/>')
-            out.append(f'<text x="{_fmt(x0 + 15)}" y="{_fmt(float(y) + 3.0)}" '
+            out.append(f'<text x="{_fmt(x0 + 15)}" y="{_fmt(tick_y + 3.0)}" '
                        f'font-size="8">{value:g}</text>')
         mid = _fmt(top + length / 2)
         lx = _fmt(x0 + 58)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from photodose.planning.geometry import Outline
+from photodose.planning.model_dose import Outline
 from photodose.planning.plan import Plan
 from photodose.views.rows import Row, number
 
@@ -53,7 +53,8 @@ def slice_view(plan: Plan) -> SliceView | None:
         caption=(
             f"Fluence per spot (J/cm², {number(plan.power_W)} W for "
             f"{number(plan.time_per_spot_s)} s), averaged over {number(cut.y_band_mm)} mm "
-            f"along the nerve; outlined: {names}; dashed: layer boundaries. {dose.geometry}. "
+            f"along the nerve; outlined: {names} (solid: the nerve; dashed red: vessels; "
+            f"dashed white: layer boundaries). {dose.geometry}. "
             f"Source: {dose.source}."
         ),
     )  # fmt: skip
