@@ -20,6 +20,7 @@ from pathlib import Path
 DB_URL_ENV = "PHOTODOSE_DB_URL"
 DATA_DIR_ENV = "PHOTODOSE_DATA_DIR"
 DEFAULT_DB_FILE = "photodose.db"
+CACHE_DIR_ENV = "PHOTODOSE_CACHE_DIR"
 
 
 def data_dir() -> Path:
@@ -28,6 +29,17 @@ def data_dir() -> Path:
         return Path(os.environ[DATA_DIR_ENV]).expanduser()
     xdg = os.environ.get("XDG_DATA_HOME")
     base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "photodose"
+
+
+def cache_dir() -> Path:
+    """The per-user cache folder (results that can be recomputed, not created here):
+    `PHOTODOSE_CACHE_DIR` if set, else `$XDG_CACHE_HOME/photodose`, else
+    `~/.cache/photodose` (the XDG Base Directory default)."""
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
     return base / "photodose"
 
 

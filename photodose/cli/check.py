@@ -15,6 +15,7 @@ from photodose.cli.plan import (
     DeviceOption,
     DiabeticOption,
     FatOption,
+    GeometryOption,
     InsensateOption,
     NerveDepthOption,
     SamplesOption,
@@ -26,6 +27,7 @@ from photodose.cli.plan import (
     WindowOption,
     _one_line,
     _request,
+    model_progress,
     print_plan,
     uncertainty_options,
 )
@@ -56,6 +58,7 @@ def check_command(
     window: WindowOption = None,
     samples: SamplesOption = 128,
     skin_type_unknown: SkinTypeUnknownOption = False,
+    geometry: GeometryOption = None,
     report: Annotated[
         Path | None,
         typer.Option(help="HTML report path (default out/check-<site>-<device>.html)"),
@@ -76,7 +79,7 @@ def check_command(
     given = {"skin_type": skin_type, "fat_mm": fat_mm, "diabetic": diabetic,
              "insensate": insensate, "atrophy": atrophy, "callus_mm": callus_mm,
              "nerve_depth_mm": nerve_depth_mm, "sessions_per_week": sessions_per_week,
-             "weeks": weeks}  # fmt: skip
+             "weeks": weeks, "geometry": geometry}  # fmt: skip
     # only what the user gave is passed: the rest are the Python API's defaults
     patient = {API_DEFAULTS[name][1]: value for name, value in given.items()
                if value is not None and API_DEFAULTS[name][0] == "Patient"}  # fmt: skip
@@ -101,7 +104,9 @@ def check_command(
         raise BadInputError("--power-W", power, f"allowed 0 < power <= the rated {rated:g} W")
     if not 1 <= spots <= 1000:
         raise BadInputError("--spots", spots, "allowed 1 to 1000")
-    result = _one_line(lambda: check_request(request, power_W=power, time_s=time_s, spots=spots))
+    with model_progress(request) as tick:
+        result = _one_line(lambda: check_request(request, power_W=power, time_s=time_s,
+                                                 spots=spots, progress=tick))  # fmt: skip
     console = Console()
     print_plan(console, result, None)
     path = report or REPORT_DIR / f"check-{request.site.name}-{request.device.name}.html"

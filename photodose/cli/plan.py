@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -39,6 +40,7 @@ API_DEFAULTS: dict[str, tuple[str, str]] = {
     "weeks": ("PlanRequest", "weeks"),
     "margin_k": ("PlanRequest", "temperature_margin_K"),
     "skin_start_c": ("PlanRequest", "skin_start_C"),
+    "geometry": ("PlanRequest", "geometry"),
 }
 # Screening flags for --screen: CLI spelling of every boolean fact of ScreeningInput
 # (a test checks the list against the spec).
@@ -87,6 +89,10 @@ SamplesOption = Annotated[int, typer.Option(
     "--samples", help="samples for the nerve dose's 90 % interval (0: none)")]
 SkinTypeUnknownOption = Annotated[bool, typer.Option(
     "--skin-type-unknown", help="sample the skin type over I-VI")]
+GeometryOption = Annotated[str | None, typer.Option(
+    "--geometry", help="where the nerve dose is computed: '3d' (also in the site's 3-D model "
+    "of nerve and vessels, one cached voxel run, seconds to tens of seconds when not cached) "
+    "or 'layers' (default: layers)")]
 
 def register(app: typer.Typer) -> None:
     app.command("plan")(plan_command)
@@ -124,6 +130,7 @@ def plan_command(
     ] = None,
     samples: SamplesOption = 128,
     skin_type_unknown: SkinTypeUnknownOption = False,
+    geometry: GeometryOption = None,
     margin_k: Annotated[
         float | None,
         typer.Option("--margin-K", help="plan this many kelvin below the skin limit "
@@ -226,7 +233,7 @@ def plan_command(
     options = {
         API_DEFAULTS[option][1]: given[option]
         for option in ("aim", "max_time_per_spot", "length_mm", "sessions_per_week", "weeks",
-                       "margin_k", "skin_start_c")
+                       "margin_k", "skin_start_c", "geometry")
         if given[option] is not None
     }  # fmt: skip
     facts = _screening(screening, screen or [], drug or [],
@@ -272,7 +279,8 @@ def plan_command(
         fail("a PDF needs Chromium, none found on PATH (Debian: apt-get install chromium); "
              "give a .html report instead")  # fmt: skip
     console = Console()
-    result = _one_line(lambda: plan_request(request))
+    with model_progress(request) as tick:
+        result = _one_line(lambda: plan_request(request, progress=tick))
     check = None
     if verify:
         # a precise check learns its photon total as it goes (the bar's total follows)
@@ -293,6 +301,30 @@ def plan_command(
         console.print(f"plan saved to {escape(str(json))}")
     if pdf is not None:
         console.print(f"PDF written to {escape(str(_pdf(result, pdf, check, paper)))}")
+
+
+@contextmanager
+def model_progress(request: PlanRequest) -> Iterator[Callable[[int, int], None] | None]:
+    """A photon bar for the 3-D model's voxel run when the plan needs one (it starts on
+    the first photons: a cached result shows no bar)."""
+    from photodose.cli.progress import photon_progress
+
+    if request.resolved_geometry != "3d" or request.site.model is None:
+        yield None
+        return
+    stack = ExitStack()
+    state: dict[str, Callable[[int, int], None]] = {}
+
+    def tick(done: int, total: int) -> None:
+        if "bar" not in state:
+            if done >= total:
+                return  # read from the cache: nothing to show
+            state["bar"] = stack.enter_context(photon_progress("3-D model (voxel Monte Carlo)",
+                                                               total))  # fmt: skip
+        state["bar"](done, total)
+
+    with stack:
+        yield tick
 
 
 def _pdf(result: Plan, path: Path, check: Verification | None, paper: str = "A4") -> Path:
@@ -461,6 +493,7 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
         temperature_rows,
         verification_rows,
     )
+    from photodose.views.model_slice import model_dose_rows
     from photodose.views.wording import (
         binding_in_words,
         headline,
@@ -492,6 +525,9 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
     pattern = led_pattern_rows(plan)
     if pattern:
         console.print(_table("LED pad: under a diode and between diodes", pattern))
+    in_3d = model_dose_rows(plan)
+    if in_3d:
+        console.print(_table("At the nerve in the site's 3-D model", in_3d))
     console.print(_table("Temperature", temperature_rows(plan)))
     table = Table(title="Safety checks")
     for column in ("check", "status", "value", "limit", "why it matters"):

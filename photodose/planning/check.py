@@ -14,6 +14,7 @@ from typing import Any
 from photodose.devices.device import Device
 from photodose.devices.library import load_device
 from photodose.errors import BadInputError
+from photodose.planning.model_dose import ProgressCallback
 from photodose.planning.plan import FixedProtocol, Plan, plan_request
 from photodose.planning.request import PlanRequest
 from photodose.tissue.library import load_site
@@ -59,10 +60,12 @@ def check(
 
 
 def check_request(
-    request: PlanRequest, *, power_W: float, time_s: float, spots: int | None = 1
-) -> Plan:
-    """`check` for a ready request."""
-    return plan_request(request, fixed=FixedProtocol(power_W=power_W, time_s=time_s, spots=spots))
+    request: PlanRequest, *, power_W: float, time_s: float, spots: int | None = 1,
+    progress: ProgressCallback | None = None,
+) -> Plan:  # fmt: skip
+    """`check` for a ready request (`progress`: the 3-D model's photons, as in a plan)."""
+    return plan_request(request, fixed=FixedProtocol(power_W=power_W, time_s=time_s,
+                                                     spots=spots), progress=progress)  # fmt: skip
 
 
 def _require(field: str, value: float, low: float, high: float, allowed: str) -> None:

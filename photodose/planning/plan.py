@@ -31,6 +31,7 @@ from photodose.planning.light import (
     light_field,
     transport_beam,
 )
+from photodose.planning.model_dose import THREE_D_NOTE, ModelDose, ProgressCallback
 from photodose.planning.profiles import (
     AxialProfile,
     PenetrationLevel,
@@ -83,7 +84,7 @@ EVIDENCE_NOTE = (
 )
 
 
-PLAN_SCHEMA_VERSION = 1
+PLAN_SCHEMA_VERSION = 2
 """The version of the saved plan's layout. Old versions keep loading: to change the
 layout, give a new field a default (no new version needed), or bump this number, add the
 step from the previous version to `_UPGRADES`, and save one example plan of the new
@@ -194,6 +195,12 @@ class Plan(Spec):
     """Published protocols applied to this site's region, evaluated here in the model."""
     nerve_uncertainty: NerveUncertainty | None = None
     """The nerve fluence's 90 % interval over what is unknown (request.uncertainty_samples)."""
+    geometry: Literal["3d", "layers"] = "layers"
+    """Where the nerve dose was computed: the layered model only, or also the site's 3-D
+    model (`model_dose`, beside the layered estimate)."""
+    model_dose: ModelDose | None = None
+    """The nerve dose in the site's 3-D model at this power and time, with a slice of the
+    fluence (schema 2; None for geometry 'layers')."""
 
     _details: PlanDetails | None = PrivateAttr(default=None)
 
@@ -243,8 +250,13 @@ class Plan(Spec):
         return self._details
 
 
-# _UPGRADES[k] turns a saved plan of version k + 1 into version k + 2 (none yet).
-_UPGRADES: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = ()
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 2 adds the 3-D model's dose: a version-1 plan was planned in layers only."""
+    return {**data, "schema_version": 2, "geometry": "layers", "model_dose": None}
+
+
+# _UPGRADES[k] turns a saved plan of version k + 1 into version k + 2.
+_UPGRADES: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (_v1_to_v2,)
 
 Solved = tuple[xr.Dataset, tuple[ThermalResponse, ThermalResponse], Setting]
 """A thermal solution at 1 W, its (skin, tissue) responses, and the setting chosen."""
@@ -286,8 +298,11 @@ class FixedProtocol:
     """None: as many as the treatment length needs (as a plan counts them)."""
 
 
-def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Plan:
-    """Search power and time per spot; with `fixed`, evaluate that protocol instead."""
+def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None,
+                 progress: ProgressCallback | None = None) -> Plan:  # fmt: skip
+    """Search power and time per spot; with `fixed`, evaluate that protocol instead.
+    `progress(done, total)` follows the photons of the 3-D model's run (if one is needed:
+    a cached result needs none)."""
     adapted = request.patient.adapted(request.site)
     site = with_measured_depth(adapted.site, request.nerve_depth_measured_mm)
     device = request.device
@@ -371,6 +386,16 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
     peak_irradiance, mean_irradiance = _irradiance(device, setting, dose)
     at_limit = setting.binding == "skin temperature" or peak_skin_C >= limit - AT_LIMIT_K
     notes = _notes(request, device, setting, spots, dose)
+    geometry = request.resolved_geometry
+    in_3d = None
+    if geometry == "3d":
+        # the voxel engine (numba) loads only when a plan asks for the 3-D model
+        from photodose.planning.geometry import model_dose, model_per_watt
+
+        per_watt = model_per_watt(site, device, skin_type, progress)
+        in_3d = model_dose(site, device, per_watt, setting.power_W, setting.time_s,
+                           dose.target_fluence_J_per_cm2)  # fmt: skip
+        notes += (THREE_D_NOTE, _model_note(in_3d, request))
     if at_limit:
         notes += (
             f"the plan sits at the skin temperature limit: the skin reaches "
@@ -450,10 +475,26 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None) -> Pl
         aim_source="" if fixed is not None else aim_source,
         evidence=evidence,
         nerve_uncertainty=_uncertainty(request, dose.target_fluence_J_per_cm2),
+        geometry=geometry,
+        model_dose=in_3d,
     )
     result._details = PlanDetails(light=light, heating=heating, response=tissue, dose=dose,
                                   response_depths_mm=depths)  # fmt: skip
     return result
+
+
+def _model_note(in_3d: ModelDose, request: PlanRequest) -> str:
+    """How the 3-D dose compares with the layered estimate and the reporting band."""
+    ratio = in_3d.mean_J_per_cm2 / in_3d.layered_J_per_cm2 if in_3d.layered_J_per_cm2 else 0.0
+    window = request.window
+    where = ("inside" if window.lower_J_per_cm2 <= in_3d.mean_J_per_cm2
+             <= window.upper_J_per_cm2 else "outside")  # fmt: skip
+    return (
+        f"in the 3-D model the nerve receives {in_3d.mean_J_per_cm2:.3g} ± "
+        f"{in_3d.mean_se_J_per_cm2:.2g} J/cm² (mean over its voxels; {ratio:.2f} x the layered "
+        f"estimate), {where} the {window.lower_J_per_cm2:g}-{window.upper_J_per_cm2:g} J/cm² "
+        "band"
+    )
 
 
 def _uncertainty(request: PlanRequest, fluence_J_per_cm2: float) -> NerveUncertainty | None:
@@ -751,8 +792,14 @@ def _notes(request: PlanRequest, device: Device, setting: Setting, spots: int,
 
 
 def _sources(request: PlanRequest, site: Site, device: Device) -> tuple[str, ...]:
+    model = site.model if request.resolved_geometry == "3d" else None
+    in_3d = () if model is None else (
+        *(f"3-D model: {text}" for text in model.sources),
+        *(f"3-D model, {vessel.name}: {vessel.source}" for vessel in model.vessels),
+    )  # fmt: skip
     return (
         *site.sources,
+        *in_3d,
         f"nerve: {site.nerve.source}",
         f"device: {device.source}",
         f"dose window: {request.window.source}",

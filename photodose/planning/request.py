@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -121,6 +122,13 @@ class PlanRequest(Spec):
         description="measured skin temperature before treatment, C (feet: often 27-35 C); "
         "default: the model's resting temperature",
     )
+    geometry: Literal["3d", "layers"] | None = Field(
+        default=None,
+        description="where the nerve dose is computed: '3d' in the site's 3-D model (nerve "
+        "and vessels as cylinders, reported beside the layered estimate; one voxel run, "
+        "seconds to tens of seconds the first time, then cached), 'layers' in the layered "
+        "model only; default: layers (a plan stays on the ~2 s fast path)",
+    )
     thermal: ThermalConditions | None = Field(
         default=None,
         description="heat-transfer conditions; default: room air, perfusion halved for "
@@ -145,6 +153,20 @@ class PlanRequest(Spec):
                 f"{self.window.lower_J_per_cm2}-{self.window.upper_J_per_cm2} J/cm^2",
             )
         return self
+
+    @model_validator(mode="after")
+    def _geometry_available(self) -> PlanRequest:
+        if self.geometry == "3d" and self.site.model is None:
+            raise BadInputError(
+                "geometry", "3d", f"'layers' only: site {self.site.name!r} has no 3-D model"
+            )
+        return self
+
+    @property
+    def resolved_geometry(self) -> Literal["3d", "layers"]:
+        """The geometry used: as asked, else the layered model (the 3-D run is opt-in: a
+        cold one takes seconds to tens of seconds, a default plan must stay near 2 s)."""
+        return self.geometry if self.geometry is not None else "layers"
 
     @property
     def aim(self) -> float:

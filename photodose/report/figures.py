@@ -1,4 +1,5 @@
-"""The report's two plots as inline SVG: fluence against depth, temperature against time.
+"""The report's plots as inline SVG: fluence against depth, temperature against time, and
+(with a 3-D model) a slice of the fluence across the nerve.
 
 Presentation only: the numbers come from the plan's saved fields (`plan.axial`,
 `plan.temperature`, `plan.site`); this module draws them with the small SVG writer of
@@ -10,10 +11,12 @@ from __future__ import annotations
 import math
 
 from photodose.planning.plan import Plan
+from photodose.report.svg_map import MapPanel
 from photodose.report.svg_plot import Panel
 from photodose.safety.temperature import HARD_STOP_C
 from photodose.tissue.site import Site
 from photodose.units import PERCENT_PER_FRACTION
+from photodose.views.model_slice import SliceView
 from photodose.views.rows import number
 
 # Colours (colour-blind safe, Okabe & Ito 2008 palette)
@@ -110,4 +113,30 @@ def temperature_svg(plan: Plan) -> str:
     panel.hline(plan.temperature_limit_C, _VERMILION, 1.2, "5,3",
                 f"skin limit {plan.temperature_limit_C:g} °C ({kind} skin)")  # fmt: skip
     panel.hline(HARD_STOP_C, _GREY, 1.2, "1,2", f"hard stop {HARD_STOP_C:g} °C (any tissue)")
+    return panel.render()
+
+
+def fluence_slice_svg(view: SliceView) -> str:
+    """The 3-D model's fluence across the nerve (log colour scale, depth downwards) with
+    the nerve outlined (solid orange), the vessels (dashed vermilion) and the layer
+    boundaries (dashed white)."""
+    x, z = view.x_mm, view.z_mm
+    dx = x[1] - x[0] if len(x) > 1 else 1.0
+    dz = z[1] - z[0] if len(z) > 1 else 1.0
+    panel = MapPanel(
+        x_range=(x[0] - dx / 2, x[-1] + dx / 2), depth_range=(0.0, z[-1] + dz / 2),
+        colour_range=(view.colour_min_J_per_cm2, view.colour_max_J_per_cm2), name="slice",
+        x_label="across the nerve (mm)", y_label="depth below the skin (mm)",
+        colour_label="fluence (J/cm²)",
+    )  # fmt: skip
+    panel.cells(x, z, view.fluence_J_per_cm2)
+    for depth in view.layer_depths_mm:
+        panel.hline(depth, "#ffffff", "3,2", "layer boundaries", legend_color=_GREY)
+    for outline in view.outlines:
+        nerve = outline.kind == "nerve"
+        panel.circle(outline.x_mm, outline.z_mm, outline.radius_mm,
+                     _ORANGE if nerve else _VERMILION, 1.6,
+                     f"nerve ({outline.name})" if nerve else outline.name,
+                     "nerve-outline" if nerve else "vessel-outline",
+                     "" if nerve else "3,2")  # fmt: skip
     return panel.render()

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from photodose.errors import BadInputError
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
-from photodose.report.figures import fluence_depth_svg, temperature_svg
+from photodose.report.figures import fluence_depth_svg, fluence_slice_svg, temperature_svg
 from photodose.views.plan import PlanView, plan_view
 from photodose.views.rows import clinical_text, number
 
@@ -41,6 +41,8 @@ class ReportPage:
 
     fluence_svg: Markup
     temperature_svg: Markup
+    slice_svg: Markup | None
+    """The 3-D model's fluence slice (None without a 3-D dose)."""
     generated: str
     paper: str
     """CSS page size for printing: A4 or letter."""
@@ -67,6 +69,7 @@ def render_plan_html(
     page = ReportPage(
         fluence_svg=Markup(fluence_depth_svg(plan)),
         temperature_svg=Markup(temperature_svg(plan)),
+        slice_svg=None if view.model_slice is None else Markup(fluence_slice_svg(view.model_slice)),
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         paper=PAPERS[paper.lower()],
         running_header=re.sub(r"[^\w .,:()/+·-]", "", header),

@@ -17,6 +17,7 @@ from photodose.errors import BadInputError
 from photodose.optics.spectra import WAVELENGTH_MIN_NM
 from photodose.specs import Layer, Spec, TissueStack
 from photodose.specs.stack import layer_boundaries_mm
+from photodose.tissue.site_model import SiteModel
 
 
 class Adapter(Protocol):
@@ -215,6 +216,10 @@ class Site(Spec):
         description="refractive index above the skin: 1.0 air; a gel or contact probe more",
     )
     sources: tuple[str, ...] = ()
+    model: SiteModel | None = Field(
+        default=None, description="the site in 3-D (nerves and vessels as cylinders); the "
+        "planner computes the nerve dose in it when present",
+    )  # fmt: skip
 
     @model_validator(mode="after")
     def _nerve_inside(self) -> Site:
@@ -232,7 +237,39 @@ class Site(Spec):
                 f"the nerve (diameter {self.nerve.diameter_mm} mm) spans {top:g} to {bottom:g} "
                 f"mm, outside the stack 0 to {total:g} mm",
             )
+        if self.model is not None:
+            half = self.model.width_mm / 2.0
+            for x in self.model.nerve_offsets_mm:
+                if abs(x) + self.nerve.radius_mm > half:
+                    raise BadInputError("model.nerve_offsets_mm", x,
+                                        f"inside the block's half width {half:g} mm")  # fmt: skip
         return self
+
+    def check_model_fits(self) -> None:
+        """Vessels lie under the skin, inside the block, clear of the nerves and of each
+        other (a vessel painted over the nerve would silently shrink it). Checked when the
+        model is built, not when the site is: vessels sit relative to the nerve, and a
+        patient's measured depth or a sampled variant may move them out of the tissue,
+        which must not stop a plan that uses the layers only."""
+        model = self.model
+        if model is None:
+            raise BadInputError("site.model", None, f"a 3-D model: site {self.name!r} has none")
+        nerve = self.nerve
+        circles = [(f"nerve at offset {x:g} mm", x, nerve.depth_mm, nerve.radius_mm)
+                   for x in model.nerve_offsets_mm]  # fmt: skip
+        half = model.width_mm / 2.0
+        for vessel in model.vessels:
+            x = vessel.offset_mm
+            depth = nerve.depth_mm + vessel.depth_mm
+            radius = vessel.diameter_mm / 2.0
+            if depth - radius <= 0.0 or abs(x) + radius > half:
+                raise BadInputError(f"model.vessels[{vessel.name!r}]", (x, vessel.depth_mm),
+                                    "a vessel under the skin and inside the block")  # fmt: skip
+            for name, cx, cz, cr in circles:
+                if (x - cx) ** 2 + (depth - cz) ** 2 < (radius + cr) ** 2:
+                    raise BadInputError(f"model.vessels[{vessel.name!r}]",
+                                        (x, vessel.depth_mm), f"clear of the {name}")  # fmt: skip
+            circles.append((vessel.name, x, depth, radius))
 
     @property
     def thickness_mm(self) -> float:

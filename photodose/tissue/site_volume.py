@@ -12,8 +12,6 @@ little light when the beam is well inside them (the result's `exit_by_face` says
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from photodose.devices.device import LedArray
@@ -23,20 +21,11 @@ from photodose.optics.composition import TissueComposition
 from photodose.specs.volume import Cylinder, Medium, Slab, Volume
 from photodose.specs.voxel_simulation import Emitter, VoxelSource
 from photodose.tissue.site import Site
+from photodose.tissue.site_model import Vessel
 
 NERVE_MEDIUM = "nerve"
-
-
-@dataclass(frozen=True)
-class Vessel:
-    """A blood vessel along the nerve: centre offset across (x) and depth, both in mm."""
-
-    name: str
-    offset_mm: float
-    depth_mm: float
-    diameter_mm: float
-    oxygen_saturation: float
-    source: str
+NERVE_BEYOND_MEDIUM = "nerve beyond the spot"
+"""The nerve outside the segment the dose is taken over (same optics as the nerve)."""
 
 
 def whole_blood(oxygen_saturation: float) -> TissueComposition:
@@ -53,37 +42,27 @@ def whole_blood(oxygen_saturation: float) -> TissueComposition:
     )  # fmt: skip
 
 
-# In the tarsal tunnel the posterior tibial artery and its two venae comitantes run
-# together just anterior to the tibial nerve (order from anterior: tibialis posterior,
-# flexor digitorum longus, artery and veins, nerve, flexor hallucis longus; Standring
-# (ed.), Gray's Anatomy, 41st ed., ch. 84). Sizes and spacing are ASSUMPTIONS.
-MEDIAL_ANKLE_VESSELS = (
-    Vessel("posterior tibial artery", offset_mm=-5.2, depth_mm=0.0, diameter_mm=2.5,
-           oxygen_saturation=0.97,
-           source="ASSUMPTION: 2.5 mm artery 5.2 mm anterior to the nerve's centre, at its "
-           "depth; SO2 0.97 (typical arterial value)"),  # fmt: skip
-    Vessel("posterior tibial vein (anterior)", offset_mm=-7.6, depth_mm=-0.5,
-           diameter_mm=2.0, oxygen_saturation=0.75,
-           source="ASSUMPTION: 2 mm vena comitans beside the artery; SO2 0.75 "
-           "(mcxyz)"),  # fmt: skip
-    Vessel("posterior tibial vein (posterior)", offset_mm=-3.3, depth_mm=1.2,
-           diameter_mm=2.0, oxygen_saturation=0.75,
-           source="ASSUMPTION: 2 mm vena comitans between the artery and the nerve"),  # fmt: skip
-)
-
-
 def site_volume(
     site: Site, wavelength_nm: float, voxel_mm: float = 0.25, width_mm: float = 20.0,
     length_mm: float = 20.0, vessels: tuple[Vessel, ...] = (), skin_type: int | None = None,
+    depth_mm: float | None = None, nerve_offsets_mm: tuple[float, ...] = (0.0,),
+    segment_mm: tuple[float, float] | None = None,
 ) -> Volume:  # fmt: skip
     """The site at one wavelength as a labelled volume, with its nerve (medium "nerve")
     and `vessels` as cylinders along y. Depths are relative to the nerve's centre for
-    vessels (`depth_mm` = 0: the nerve's depth)."""
+    vessels (`depth_mm` = 0: the nerve's depth). `depth_mm`: the block's depth (default
+    the whole site); `nerve_offsets_mm`: x offsets of parallel nerve cylinders from the
+    centre line; `segment_mm` (y from, to): only that part of each nerve is the medium
+    "nerve", the rest is "nerve beyond the spot" (same optics)."""
     stack = site.stack(wavelength_nm, skin_type)
     bounds = stack.boundaries_mm
+    block_depth = site.thickness_mm if depth_mm is None else min(depth_mm, site.thickness_mm)
+    nz = round(block_depth / voxel_mm)
+    centres = np.arange(nz) * voxel_mm + voxel_mm / 2
     for layer, top, bottom in zip(stack.layers, bounds, bounds[1:], strict=False):
+        if top >= nz * voxel_mm:
+            break  # below the block
         # a layer holding no voxel centre would vanish from the model without a word
-        centres = np.arange(round(site.thickness_mm / voxel_mm)) * voxel_mm + voxel_mm / 2
         if not np.any((centres >= top) & (centres < bottom)):
             raise BadInputError(
                 "voxel_mm", voxel_mm, f"at most the thinnest layer's thickness "
@@ -99,19 +78,44 @@ def site_volume(
                             optics=optical_properties(whole_blood(vessel.oxygen_saturation),
                                                       wavelength_nm)))  # fmt: skip
         shapes.append(_along_y(len(media), centre_x + vessel.offset_mm,
-                               depth + vessel.depth_mm, vessel.diameter_mm, length_mm))  # fmt: skip
+                               depth + vessel.depth_mm, vessel.diameter_mm,
+                               (0.0, length_mm)))  # fmt: skip
     nerve = optical_properties(tissue_preset("nerve"), wavelength_nm)
+    if segment_mm is not None:
+        media.append(Medium(name=NERVE_BEYOND_MEDIUM, optics=nerve))
+        for offset in nerve_offsets_mm:
+            shapes.append(_along_y(len(media), centre_x + offset, depth,
+                                   site.nerve.diameter_mm, (0.0, length_mm)))  # fmt: skip
     media.append(Medium(name=NERVE_MEDIUM, optics=nerve))
-    shapes.append(_along_y(len(media), centre_x, depth, site.nerve.diameter_mm, length_mm))
-    dims = (round(width_mm / voxel_mm), round(length_mm / voxel_mm),
-            round(site.thickness_mm / voxel_mm))  # fmt: skip
+    for offset in nerve_offsets_mm:
+        shapes.append(_along_y(len(media), centre_x + offset, depth, site.nerve.diameter_mm,
+                               segment_mm or (0.0, length_mm)))  # fmt: skip
+    dims = (round(width_mm / voxel_mm), round(length_mm / voxel_mm), nz)
     return Volume(media=tuple(media), voxel_mm=voxel_mm, dims=dims, n_outside=site.n_above,
                   fill_label=0, shapes=tuple(shapes))  # fmt: skip
 
 
-def _along_y(label: int, x_mm: float, z_mm: float, diameter_mm: float, length_mm: float
-             ) -> Cylinder:  # fmt: skip
-    return Cylinder(label=label, start_mm=(x_mm, 0.0, z_mm), end_mm=(x_mm, length_mm, z_mm),
+def model_volume(
+    site: Site, wavelength_nm: float, skin_type: int | None = None, vessels: bool = True,
+    segment_mm: tuple[float, float] | None = None,
+) -> Volume:  # fmt: skip
+    """The volume of the site's own 3-D model (`site.model`), cut `below_nerve_mm` under
+    the nerve's lower edge; `vessels=False` leaves the vessels out (for comparisons)."""
+    site.check_model_fits()
+    model = site.model
+    assert model is not None  # checked above
+    depth = site.nerve.depth_mm + site.nerve.radius_mm + model.below_nerve_mm
+    return site_volume(
+        site, wavelength_nm, voxel_mm=model.voxel_mm, width_mm=model.width_mm,
+        length_mm=model.length_mm, vessels=model.vessels if vessels else (),
+        skin_type=skin_type, depth_mm=depth, nerve_offsets_mm=model.nerve_offsets_mm,
+        segment_mm=segment_mm,
+    )  # fmt: skip
+
+
+def _along_y(label: int, x_mm: float, z_mm: float, diameter_mm: float,
+             y_mm: tuple[float, float]) -> Cylinder:  # fmt: skip
+    return Cylinder(label=label, start_mm=(x_mm, y_mm[0], z_mm), end_mm=(x_mm, y_mm[1], z_mm),
                     radius_mm=diameter_mm / 2.0)  # fmt: skip
 
 

@@ -3,7 +3,7 @@ web pages show, built from the plan's saved fields only (no physics, no re-plann
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from photodose.planning.plan import Plan
 from photodose.planning.verify import Verification
@@ -11,6 +11,7 @@ from photodose.safety.checks import SafetyCheck
 from photodose.safety.contraindications import screen
 from photodose.tissue.site import ASSUMPTION_MARK, Site, rests_on_assumption
 from photodose.units import PERCENT_PER_FRACTION
+from photodose.views.model_slice import SliceView, model_dose_rows, slice_view
 from photodose.views.rows import (
     CheckLine,
     Row,
@@ -107,6 +108,9 @@ class PlanView:
     verification_summary: str
     version: str
     """The photodose version that made the plan."""
+    model_doses: list[Row] = field(default_factory=list)
+    """The nerve dose in the site's 3-D model (empty for geometry 'layers')."""
+    model_slice: SliceView | None = None
 
 
 def plan_view(plan: Plan, verification: Verification | None = None) -> PlanView:
@@ -158,6 +162,8 @@ def plan_view(plan: Plan, verification: Verification | None = None) -> PlanView:
         verification=None if verification is None else verification_rows(verification),
         verification_summary="" if verification is None else verification_summary(verification),
         version=plan.photodose_version,
+        model_doses=model_dose_rows(plan),
+        model_slice=slice_view(plan),
     )
 
 

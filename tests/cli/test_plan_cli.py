@@ -122,6 +122,10 @@ def run_main(*args: str) -> subprocess.CompletedProcess[str]:
         ((*ANKLE, "--skin-type", "9"),
          "error: patient: skin_type = 9: Input should be less than or equal to 6"),
         ((*ANKLE, "--aim", "20"), "error: aim_J_per_cm2 = 20.0: must lie inside the window"),
+        ((*ANKLE, "--geometry", "2d"),
+         """error: geometry = "2d": Input should be '3d' or 'layers'"""),
+        (("--site", "wrist-median", "--device", "808nm-laser-probe", "--geometry", "3d"),
+         "error: geometry = 3d: 'layers' only: site 'wrist-median' has no 3-D model"),
     ],
 )  # fmt: skip
 def test_bad_input_is_one_line_with_status_2(

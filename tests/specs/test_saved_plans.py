@@ -35,7 +35,10 @@ def test_a_saved_plan_loads_and_renders(path: Path) -> None:
     plan = Plan.load(path)
     assert plan.schema_version == PLAN_SCHEMA_VERSION  # upgraded on loading
     html = render_plan_html(plan)
-    assert html.count("<svg") == 2 and "Treatment plan:" in html
+    # depth and temperature figures, and the 3-D model's slice when the plan has one
+    figures = 2 + (saved.get("model_dose") is not None)
+    assert html.count("<svg") == figures and "Treatment plan:" in html
+    assert (plan.model_dose is not None) == ('class="nerve-outline"' in html)
     assert f"photodose {saved['photodose_version']}" in html
     # the numbers shown are the saved ones
     for key in ("nerve_fluence_J_per_cm2", "time_per_spot_s", "peak_skin_temperature_C"):

@@ -9,7 +9,6 @@ import pytest
 import photodose as pd
 from photodose.errors import BadInputError
 from photodose.tissue.site_volume import (
-    MEDIAL_ANKLE_VESSELS,
     NERVE_MEDIUM,
     pad_source,
     site_volume,
@@ -20,7 +19,7 @@ from photodose.transport.voxel_raster import rasterise
 def test_medial_ankle_volume_holds_nerve_and_vessels_where_the_site_says() -> None:
     site = pd.load_site("medial-ankle-tibial")
     volume = site_volume(site, 850.0, voxel_mm=0.1, width_mm=16.0, length_mm=2.0,
-                         vessels=MEDIAL_ANKLE_VESSELS)  # fmt: skip
+                         vessels=site.model.vessels)  # fmt: skip
     labels = rasterise(volume)
     nerve = volume.label_of(NERVE_MEDIUM)
     x, _, z = np.nonzero(labels == nerve)
@@ -56,7 +55,7 @@ def test_nerve_dose_in_3d_with_the_vessels() -> None:
     around it (its mua is ~150 x larger at 850 nm)."""
     site = pd.load_site("medial-ankle-tibial")
     volume = site_volume(site, 850.0, voxel_mm=0.1, width_mm=18.0, length_mm=12.0,
-                         vessels=MEDIAL_ANKLE_VESSELS)  # fmt: skip
+                         vessels=site.model.vessels)  # fmt: skip
     source = pd.VoxelSource(kind="disk", position_mm=(7.0, 6.0, 0.0), radius_mm=2.0)
     result = pd.simulate_voxel(
         pd.VoxelSimulation(volume=volume, source=source, photons=1000, batches=10), workers=2
