@@ -155,6 +155,28 @@ def monte_carlo_cell(work: CellWork, *per_wavelength: Sequence[Batches]) -> dict
     return values
 
 
+def voxel_cell(work: CellWork, photons_per_wavelength: int) -> dict[str, float]:
+    """A task: the cell in its site's 3-D model (photodose.planning.geometry), the model's
+    photons set to the sweep's and its seed to the cell's. The voxel run is single-threaded
+    here (one worker, one core) and gives the same numbers on any thread count."""
+    from photodose.planning.geometry import model_per_watt  # numba loads in the worker only
+
+    wavelengths = len(work.simulations)
+    site = work.site.updated(**{"model.photons": photons_per_wavelength * wavelengths,
+                                "model.seed": work.simulations[0].seed})  # fmt: skip
+    per_watt = model_per_watt(site, work.device, work.skin_type, workers=1)
+    return {
+        "nerve_fluence_rate_mW_per_cm2_per_W": per_watt.nerve_mean * MW_PER_CM2_PER_W_PER_MM2,
+        "nerve_fluence_rate_se_mW_per_cm2_per_W": per_watt.nerve_se * MW_PER_CM2_PER_W_PER_MM2,
+        # the model's nerve dose is a mean over the nerve's voxels: no cross-section minimum
+        # or surface ratio is read from it
+        "nerve_fluence_rate_min_mW_per_cm2_per_W": float("nan"),
+        "fraction_of_surface_irradiance": float("nan"),
+        "nerve_depth_mm": work.site.nerve.depth_mm,
+        "photons": float(per_watt.photons),
+    }
+
+
 def fast_cell(work: CellWork) -> dict[str, float]:
     """A task: the fast-path cell."""
     values = nerve_values(work, fast_light(work))

@@ -38,6 +38,7 @@ from photodose.sweep.cell import (
     monte_carlo_cell,
     prepare_cell,
     run_batches,
+    voxel_cell,
 )
 from photodose.sweep.spec import GRID_DIMS, SweepSpec, load_sweep, parse_sweep
 from photodose.sweep.store import RegionWriter, Variable, create_or_open, open_result
@@ -63,14 +64,16 @@ LOCAL_CLUSTER_CONFIG = {
 
 CELL_VARIABLES = (
     Variable("nerve_fluence_rate_mW_per_cm2_per_W", "mW cm-2 W-1",
-             "fluence rate at the nerve (cross-section mean) per watt delivered"),
+             "fluence rate at the nerve (cross-section mean; voxel engine: mean over the "
+             "nerve's voxels) per watt delivered"),
     Variable("nerve_fluence_rate_se_mW_per_cm2_per_W", "mW cm-2 W-1",
              "Monte Carlo standard error (upper bound) of the nerve fluence rate per watt; "
              "NaN on the fast path"),
     Variable("nerve_fluence_rate_min_mW_per_cm2_per_W", "mW cm-2 W-1",
-             "lowest fluence rate over the nerve's cross-section per watt delivered"),
+             "lowest fluence rate over the nerve's cross-section per watt delivered; NaN "
+             "on the voxel engine"),
     Variable("fraction_of_surface_irradiance", "1",
-             "nerve fluence rate over the peak incident irradiance"),
+             "nerve fluence rate over the peak incident irradiance; NaN on the voxel engine"),
     Variable("nerve_depth_mm", "mm", "skin surface to nerve centre"),
     Variable("photons", "1", "photons traced for the cell (all wavelengths); 0 on the fast path"),
 )  # fmt: skip
@@ -190,6 +193,21 @@ class FastCellJob:
 
 
 @dataclass(frozen=True)
+class VoxelCellJob:
+    region: tuple[int | slice, ...]
+    work: Any
+    photons_per_wavelength: int
+    cells: int = 1
+
+    def local(self) -> dict[str, Any]:
+        return voxel_cell(self.work, self.photons_per_wavelength)
+
+    def submit(self, client: Any, tag: str) -> Any:
+        return client.submit(voxel_cell, self.work, self.photons_per_wavelength,
+                             key=f"{tag}-cell", pure=False)  # fmt: skip
+
+
+@dataclass(frozen=True)
 class PatientBlockJob:
     region: tuple[int | slice, ...]
     spec: SweepSpec
@@ -232,8 +250,12 @@ def _cell_jobs(spec: SweepSpec, done: np.ndarray) -> list[Job]:
                 reason=str(error),
             ) from error
         region = tuple(int(i) for i in index)
-        jobs.append(MonteCarloCellJob(region, work, spec.batches_per_task)
-                    if spec.engine == "monte-carlo" else FastCellJob(region, work))  # fmt: skip
+        if spec.engine == "monte-carlo":
+            jobs.append(MonteCarloCellJob(region, work, spec.batches_per_task))
+        elif spec.engine == "voxel":
+            jobs.append(VoxelCellJob(region, work, spec.photons))
+        else:
+            jobs.append(FastCellJob(region, work))
     return jobs
 
 

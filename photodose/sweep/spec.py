@@ -5,12 +5,17 @@ Read from TOML or JSON with a top-level `[sweep]` table:
 
     [sweep]
     seed = 11
-    engine = "monte-carlo"          # or "fast"
+    engine = "monte-carlo"          # or "fast", or "voxel"
     photons = 20000
     [sweep.grid]
     site = ["wrist-median", "medial-ankle-tibial"]
     device = ["808nm-laser-probe", "890nm-led-pad"]
     skin_type = [2, 5]
+
+Engines: "fast" (layered diffusion), "monte-carlo" (the layered engine, its photon
+batches spread over tasks), "voxel" (the site's 3-D model, photodose.planning.geometry:
+nerve, vessels and an LED pad's emitter grid as they are; one task per cell, sites with a
+model only).
 
 Site and device names come from the shipped libraries (or the user's library folders);
 an unknown name is refused with the list of known ones.
@@ -32,9 +37,11 @@ from photodose.errors import BadInputError, InputFileError
 from photodose.optics.spectra import WAVELENGTH_MAX_NM, WAVELENGTH_MIN_NM
 from photodose.safety.temperature import HARD_STOP_C, TemperatureLimits
 from photodose.specs import Spec, describe_error
-from photodose.tissue.library import list_sites
+from photodose.tissue.library import list_sites, load_site
 
-Engine = Literal["fast", "monte-carlo"]
+Engine = Literal["fast", "monte-carlo", "voxel"]
+# a site model's voxel run needs at least this many photons (tissue.site_model.SiteModel)
+VOXEL_PHOTONS_MIN = 1000
 
 # the order of the dataset's dimensions, and of the cells (row-major over these)
 GRID_DIMS = ("site", "device", "wavelength_nm", "skin_type", "subcutaneous_fat_mm")
@@ -224,6 +231,7 @@ class SweepSpec(Spec):
     seed: int = Field(default=1, ge=0, lt=2**63)
     engine: Engine = "fast"
     photons: int = Field(default=20_000, ge=1, le=10**10, description="per wavelength per cell")
+    # (voxel: at most the site model's 10 million per cell, all wavelengths together)
     batches: int | None = Field(
         default=None, ge=2, le=10_000,
         description="photon batches per wavelength (default min(photons, 64)); they give "
@@ -254,7 +262,25 @@ class SweepSpec(Spec):
                 raise ValueError(f"cells: each cell must be listed once; repeated: {repeated}")
         if self.batches is not None and self.batches > self.photons:
             raise ValueError(f"batches = {self.batches}: cannot exceed photons = {self.photons}")
+        if self.engine == "voxel":
+            self._check_voxel()
         return self
+
+    def _check_voxel(self) -> None:
+        """The voxel engine runs a site's 3-D model: only sites that carry one, and no
+        population (one voxel run per sampled patient is tens of seconds each)."""
+        if self.population is not None:
+            raise ValueError('engine = "voxel": for grid or list sweeps; a population takes '
+                             '"fast" or "monte-carlo"')  # fmt: skip
+        sites = self.grid.site if self.grid is not None else [c.site for c in self.cells or ()]
+        without = sorted({s for s in sites if load_site(s).model is None})
+        if without:
+            modelled = [s for s in list_sites() if load_site(s).model is not None]
+            raise ValueError(f'engine = "voxel": site(s) {without} have no 3-D model; sites '
+                             f"with one: {modelled}")  # fmt: skip
+        if self.photons < VOXEL_PHOTONS_MIN:
+            raise ValueError(f'photons = {self.photons}: engine = "voxel" needs at least '
+                             f"{VOXEL_PHOTONS_MIN} per wavelength")  # fmt: skip
 
     @property
     def batch_count(self) -> int:
