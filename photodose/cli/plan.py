@@ -483,6 +483,7 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
     from rich.markup import escape
     from rich.table import Table
 
+    from photodose.views.model_slice import model_dose_rows
     from photodose.views.rows import (
         check_lines,
         clinical_text,
@@ -493,7 +494,6 @@ def print_plan(console: Console, plan: Plan, check: Verification | None) -> None
         temperature_rows,
         verification_rows,
     )
-    from photodose.views.model_slice import model_dose_rows
     from photodose.views.wording import (
         binding_in_words,
         headline,
