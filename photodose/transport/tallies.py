@@ -85,6 +85,8 @@ class Accumulator:
     weighted: dict[str, np.ndarray] = field(default_factory=dict)
 
     def add(self, batch: Tallies, n_photons: int) -> None:
+        from photodose.transport.batch_sums import add_batch  # numba: Monte Carlo runs only
+
         self.photons += n_photons
         self.photons_squared += n_photons * n_photons
         self.batches += 1
@@ -93,12 +95,12 @@ class Accumulator:
         self.counts += batch.counts
         for name, tally in batch.with_marginals().items():
             if name not in self.sums:
-                self.sums[name] = np.zeros_like(tally)
-                self.squares[name] = np.zeros_like(tally)
-                self.weighted[name] = np.zeros_like(tally)
-            self.sums[name] += tally
-            self.squares[name] += tally * tally
-            self.weighted[name] += n_photons * tally
+                self.sums[name] = np.zeros(np.shape(tally))
+                self.squares[name] = np.zeros(np.shape(tally))
+                self.weighted[name] = np.zeros(np.shape(tally))
+            flat = np.ascontiguousarray(tally, dtype=np.float64).reshape(-1)
+            add_batch(self.sums[name].reshape(-1), self.squares[name].reshape(-1),
+                      self.weighted[name].reshape(-1), flat, float(n_photons))  # fmt: skip
 
     def mean(self, name: str) -> np.ndarray:
         """Tally per launched photon."""

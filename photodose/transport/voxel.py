@@ -68,20 +68,20 @@ class VoxelTallies:
 
     def with_marginals(self) -> dict[str, np.ndarray]:
         cw = self.fluence.sum(axis=0) if self.fluence.shape[0] > 1 else self.fluence[0]
-        absorbed_by_label = np.bincount(
-            self.labels.ravel(), weights=(cw * self.mua_by_label[self.labels]).ravel(),
-            minlength=self.mua_by_label.shape[0],
-        )  # fmt: skip
+        n_labels = self.mua_by_label.shape[0]
+        absorbed_by_label = np.zeros(n_labels)
+        fluence_by_label = np.zeros(n_labels)
+        fluence_z = np.zeros(cw.shape[2])
+        kernel.marginals(cw, self.labels, self.mua_by_label,
+                         absorbed_by_label, fluence_by_label, fluence_z)  # fmt: skip
         out = {
             "fluence": cw,
-            "fluence_z": cw.sum(axis=(0, 1)),
+            "fluence_z": fluence_z,
             "rd_xy": self.rd_xy,
             "tt_xy": self.tt_xy,
             "energy": self.energy,
             "absorbed_by_label": absorbed_by_label[1:],
-            "fluence_by_label": np.bincount(
-                self.labels.ravel(), weights=cw.ravel(), minlength=self.mua_by_label.shape[0]
-            )[1:],
+            "fluence_by_label": fluence_by_label[1:],
         }
         if self.fluence.shape[0] > 1:
             out["fluence_t"] = self.fluence
@@ -145,7 +145,7 @@ class VoxelRun:
             rd_xy=np.zeros((nx, ny)),
             tt_xy=np.zeros((nx, ny)),
             energy=np.zeros(kernel.ENERGY_SLOTS),
-            counts=np.zeros(2, dtype=np.int64),
+            counts=np.zeros(kernel.COUNT_SLOTS, dtype=np.int64),
             labels=self.labels,
             mua_by_label=self.mua,
         )
@@ -308,6 +308,7 @@ def finish(
         batches=accumulator.batches,
         scatterings=int(accumulator.counts[kernel.COUNT_SCATTERINGS]),
         lost_packets=int(accumulator.counts[kernel.COUNT_LOST]),
+        voxel_crossings=int(accumulator.counts[kernel.COUNT_CROSSINGS]),
         voxel_mm=h,
         media_names=json.dumps([m.name for m in volume.media]),
         simulation=simulation.to_json(),

@@ -45,6 +45,8 @@ ENERGY_SLOTS = 11
 
 COUNT_SCATTERINGS = 0
 COUNT_LOST = 1  # packets stopped after MAX_STEPS (a clear region trapping light)
+COUNT_CROSSINGS = 2  # voxel faces crossed
+COUNT_SLOTS = 3
 
 C_MM_PER_NS = 299.792458  # speed of light in vacuum (CODATA, exact by SI definition)
 MAX_STEPS = 100_000_000
@@ -130,9 +132,23 @@ def run_photons(
     size_y = ny * h
     size_z = nz * h
     n_out = n_index[0]
+    n_voxels = nx * ny * nz
+    labels_flat = labels.reshape(n_voxels)
+    fluence_flat = fluence.reshape(n_gates * n_voxels)
+    stride_x = ny * nz
+    timed = t_end_ns < _INF
+    gated = timed and (n_gates > 1 or t_start_ns > 0.0)
+    inv_gate_ns = 1.0 / gate_ns
+    inv_mua = np.zeros(mua.shape[0])
+    ns_per_mm = np.empty(mua.shape[0])
+    for m in range(mua.shape[0]):
+        if mua[m] > 0.0:
+            inv_mua[m] = 1.0 / mua[m]
+        ns_per_mm[m] = n_index[m] / C_MM_PER_NS
     state = np.empty(4, dtype=np.uint64)
     scatterings = 0
     lost = 0
+    crossings = 0
     for k in range(n_photons):
         seed_photon(state, seed, first_photon + k)
         # --- launch point and direction ---
@@ -282,118 +298,165 @@ def run_photons(
                 uy *= ratio
                 uz = cos_t if uz > 0.0 else -cos_t
         # --- transport ---
+        # Voxel walk after Amanatides & Woo (1987, Eurographics): per axis the distance
+        # to the next face (d_x..), the distance across a whole voxel (cross_x..) and the
+        # flat-index stride towards the next voxel, set when the direction changes; a
+        # face crossing is then a compare, a subtraction and an index step. The medium's
+        # constants are loaded only when the packet changes medium.
+        idx = (ix * ny + iy) * nz + iz
+        mu_s = mus[label]
+        mu_a = mua[label]
+        inv_mu_a = inv_mua[label]
+        n_here = n_index[label]
+        ns_mm = ns_per_mm[label]
         t_ns = 0.0
-        optical_left = 0.0  # scattering optical depth still to travel
+        optical_left = 0.0  # scattering optical depth still to travel...
+        s_left = 0.0  # ... and the distance it lasts in this medium (mm)
+        draw = True
+        absorbed = 0.0
         steps = 0
-        # distances to the next face along each axis, kept up to date step by step and
-        # recomputed only when the direction changes (Amanatides & Woo 1987, Eurographics)
         new_direction = True
-        dx = dy = dz = 0.0
+        d_x = d_y = d_z = 0.0
         cross_x = cross_y = cross_z = _INF
+        step_x = step_y = step_z = 0
         while True:
             steps += 1
             if steps > MAX_STEPS:
                 lost += 1
                 break
-            if optical_left <= 0.0:
+            if draw:
                 # single-precision log, as in the layered kernel: never 0 for xi in (0, 1]
                 optical_left = -math.log(np.float32(1.0 - uniform(state)))
-            mu_s = mus[label]
-            mu_a = mua[label]
-            n_here = n_index[label]
+                s_left = optical_left / mu_s if mu_s > 0.0 else _INF
+                draw = False
             if new_direction:
-                cross_x = h / abs(ux) if ux != 0.0 else _INF
-                cross_y = h / abs(uy) if uy != 0.0 else _INF
-                cross_z = h / abs(uz) if uz != 0.0 else _INF
-                # the fraction of a voxel still ahead along each axis, times its crossing
-                dx = cross_x * (((ix + 1) * h - x if ux > 0.0 else x - ix * h) / h)
-                dy = cross_y * (((iy + 1) * h - y if uy > 0.0 else y - iy * h) / h)
-                dz = cross_z * (((iz + 1) * h - z if uz > 0.0 else z - iz * h) / h)
-                dx = max(dx, 0.0) if ux != 0.0 else _INF
-                dy = max(dy, 0.0) if uy != 0.0 else _INF
-                dz = max(dz, 0.0) if uz != 0.0 else _INF
+                if ux > 0.0:
+                    cross_x = h / ux
+                    d_x = ((ix + 1) * h - x) / ux
+                    step_x = 1
+                elif ux < 0.0:
+                    cross_x = -h / ux
+                    d_x = (ix * h - x) / ux
+                    step_x = -1
+                else:
+                    cross_x = d_x = _INF
+                    step_x = 0
+                if uy > 0.0:
+                    cross_y = h / uy
+                    d_y = ((iy + 1) * h - y) / uy
+                    step_y = 1
+                elif uy < 0.0:
+                    cross_y = -h / uy
+                    d_y = (iy * h - y) / uy
+                    step_y = -1
+                else:
+                    cross_y = d_y = _INF
+                    step_y = 0
+                if uz > 0.0:
+                    cross_z = h / uz
+                    d_z = ((iz + 1) * h - z) / uz
+                    step_z = 1
+                elif uz < 0.0:
+                    cross_z = -h / uz
+                    d_z = (iz * h - z) / uz
+                    step_z = -1
+                else:
+                    cross_z = d_z = _INF
+                    step_z = 0
+                d_x = max(d_x, 0.0)
+                d_y = max(d_y, 0.0)
+                d_z = max(d_z, 0.0)
                 new_direction = False
-            if dx <= dy and dx <= dz:
-                d_face = dx
+            if d_x <= d_y and d_x <= d_z:
+                d_face = d_x
                 axis = 0
-            elif dy <= dz:
-                d_face = dy
+            elif d_y <= d_z:
+                d_face = d_y
                 axis = 1
             else:
-                d_face = dz
+                d_face = d_z
                 axis = 2
-            d_scatter = optical_left / mu_s if mu_s > 0.0 else _INF
-            crossing = d_face <= d_scatter
-            step = d_face if crossing else d_scatter
+            crossing = d_face <= s_left
+            step = d_face if crossing else s_left
             time_up = False
-            if t_end_ns < _INF:
-                t_step = step * n_here / C_MM_PER_NS
-                if t_ns + t_step >= t_end_ns:
-                    step = max(0.0, (t_end_ns - t_ns) * C_MM_PER_NS / n_here)
+            if timed:
+                if t_ns + step * ns_mm >= t_end_ns:
+                    step = max(0.0, (t_end_ns - t_ns) / ns_mm)
                     time_up = True
                     crossing = False
-                t_ns += step * n_here / C_MM_PER_NS
+                t_ns += step * ns_mm
             # Beer-Lambert over the segment; its track length goes to the fluence
             if mu_a > 0.0:
                 lost_w = -w * math.expm1(-mu_a * step)
-                track = lost_w / mu_a
+                track = lost_w * inv_mu_a
             else:
                 lost_w = 0.0
                 track = w * step
-            if t_end_ns < _INF:
-                gate = int((t_ns - t_start_ns) / gate_ns) if t_ns >= t_start_ns else -1
+            if gated:
+                gate = int((t_ns - t_start_ns) * inv_gate_ns) if t_ns >= t_start_ns else -1
                 if gate >= n_gates:
                     gate = n_gates - 1
                 if gate >= 0:
-                    fluence[gate, ix, iy, iz] += track
+                    fluence_flat[gate * n_voxels + idx] += track
             else:
-                fluence[0, ix, iy, iz] += track
-            energy[ENERGY_ABSORBED] += lost_w
+                fluence_flat[idx] += track
+            absorbed += lost_w
             w -= lost_w
-            x += step * ux
-            y += step * uy
-            z += step * uz
-            dx -= step
-            dy -= step
-            dz -= step
-            if mu_s > 0.0:
-                optical_left -= step * mu_s
-            if time_up:
-                energy[ENERGY_TIME_CUT] += w
-                break
+            s_left -= step
+            d_x -= step
+            d_y -= step
+            d_z -= step
             if not crossing:
+                x += step * ux
+                y += step * uy
+                z += step * uz
+                if time_up:
+                    energy[ENERGY_TIME_CUT] += w
+                    break
                 ux, uy, uz = spin(ux, uy, uz, g[label], state)
                 new_direction = True
                 scatterings += 1
-                optical_left = 0.0
+                draw = True
                 w = roulette(w, weight_threshold, survival_chance, state)
                 if w == 0.0:
                     break
                 continue
             # --- at a voxel face ---
+            crossings += 1
             jx = ix
             jy = iy
             jz = iz
+            # the packet lies on the face: snap that coordinate, move the others
             if axis == 0:
-                jx += 1 if ux > 0.0 else -1
-                x = jx * h if ux > 0.0 else ix * h
+                jx += step_x
+                x = jx * h if step_x > 0 else ix * h
+                y += step * uy
+                z += step * uz
                 outside = jx < 0 or jx >= nx
-                dx = cross_x
+                j = idx + step_x * stride_x
+                d_x = cross_x
             elif axis == 1:
-                jy += 1 if uy > 0.0 else -1
-                y = jy * h if uy > 0.0 else iy * h
+                jy += step_y
+                x += step * ux
+                y = jy * h if step_y > 0 else iy * h
+                z += step * uz
                 outside = jy < 0 or jy >= ny
-                dy = cross_y
+                j = idx + step_y * nz
+                d_y = cross_y
             else:
-                jz += 1 if uz > 0.0 else -1
-                z = jz * h if uz > 0.0 else iz * h
+                jz += step_z
+                x += step * ux
+                y += step * uy
+                z = jz * h if step_z > 0 else iz * h
                 outside = jz < 0 or jz >= nz
-                dz = cross_z
-            next_label = 0 if outside else labels[jx, jy, jz]
+                j = idx + step_z
+                d_z = cross_z
+            next_label = 0 if outside else labels_flat[j]
             if next_label == label:
                 ix = jx
                 iy = jy
                 iz = jz
+                idx = j
                 continue
             n_next = n_index[next_label]
             if reflect and n_next != n_here:
@@ -435,9 +498,37 @@ def run_photons(
                     energy[FACE_Z_MAX] += w
                     tt_xy[ix, iy] += w
                 break
+            # into another medium: the optical depth left carries over
+            if mu_s > 0.0:
+                optical_left = s_left * mu_s
             ix = jx
             iy = jy
             iz = jz
+            idx = j
             label = next_label
+            mu_s = mus[label]
+            mu_a = mua[label]
+            inv_mu_a = inv_mua[label]
+            n_here = n_next
+            ns_mm = ns_per_mm[label]
+            s_left = optical_left / mu_s if mu_s > 0.0 else _INF
+        energy[ENERGY_ABSORBED] += absorbed
     counts[COUNT_SCATTERINGS] += scatterings
     counts[COUNT_LOST] += lost
+    counts[COUNT_CROSSINGS] += crossings
+
+
+@njit(cache=True, nogil=True)
+def marginals(fluence, labels, mua, absorbed_by_label, fluence_by_label, fluence_z):  # fmt: skip
+    """Add one batch's CW fluence[x, y, z] into its sums per label (absorbed: times
+    that label's mua) and per z plane, in one pass that skips the empty voxels."""
+    nx, ny, nz = fluence.shape
+    for i in range(nx):
+        for j in range(ny):
+            for k in range(nz):
+                t = fluence[i, j, k]
+                if t != 0.0:
+                    label = labels[i, j, k]
+                    absorbed_by_label[label] += t * mua[label]
+                    fluence_by_label[label] += t
+                    fluence_z[k] += t

@@ -223,6 +223,30 @@ def test_same_seed_same_numbers_for_any_thread_count() -> None:
     assert not np.array_equal(one.fluence_rate_per_mm2.values, other.fluence_rate_per_mm2.values)
 
 
+@pytest.mark.parametrize(("ux", "expected_crossings"), [(0.0, 8), (0.5, 12)])
+def test_a_straight_line_crosses_the_faces_geometry_says(
+    ux: float, expected_crossings: int
+) -> None:
+    """Without scattering a pencil beam is a straight line: from a voxel centre at
+    x = 1.25 mm (0.5 mm voxels, 8 deep) along (ux, 0, 1) it crosses the 8 faces below it
+    in z (the exit face included) and, for ux = 0.5, the x faces at 1.5, 2, 2.5 and 3 mm;
+    it leaves by the z = max face with the Beer-Lambert weight exp(-mua L), L = 4 mm /
+    cos(theta) (index matched, so no Fresnel reflection)."""
+    clear = OpticalProperties(mua_per_mm=0.1, mus_per_mm=0.0, g=0.0, n=1.0)
+    volume = Volume(media=(Medium(name="clear", optics=clear),), voxel_mm=0.5, dims=(10, 4, 8))
+    photons = 40
+    simulation = VoxelSimulation(
+        volume=volume, photons=photons, batches=4,
+        source=VoxelSource(kind="pencil", position_mm=(1.25, 1.0, 0.0), direction=(ux, 0.0, 1.0)),
+    )  # fmt: skip
+    ds = simulate_voxel(simulation, workers=2)
+    assert ds.attrs["voxel_crossings"] == photons * expected_crossings
+    assert ds.attrs["scatterings"] == 0
+    path_mm = 4.0 * math.sqrt(1.0 + ux * ux)
+    assert float(ds.transmittance) == pytest.approx(math.exp(-0.1 * path_mm), rel=1e-12)
+    assert float(ds.absorbed_fraction) == pytest.approx(-math.expm1(-0.1 * path_mm), rel=1e-12)
+
+
 def test_workers_below_one_are_refused_as_for_the_layered_engine() -> None:
     """The voxel engine shares the layered engine's batch runner and its worker check."""
     from photodose.errors import BadInputError
