@@ -1,9 +1,10 @@
 """Named arrays cached on disk under a hash of everything they depend on.
 
 A key is any JSON-serialisable description of the inputs (the caller includes the
-photodose version); the file is `<cache_dir>/<kind>/<sha256 of the key>.npz`, written
-whole or not at all, so a crashed run never leaves half a file that a later run would
-read. A file that cannot be read is recomputed and replaced.
+photodose version and `source_fingerprint` of the code that computes them); the file is
+`<cache_dir>/<kind>/<sha256 of the key>.npz`, written whole or not at all, so a crashed
+run never leaves half a file that a later run would read. A file that cannot be read is
+recomputed and replaced.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -22,6 +24,16 @@ import numpy as np
 from photodose.settings import cache_dir
 
 Arrays = dict[str, np.ndarray]
+
+
+def source_fingerprint(*modules: ModuleType) -> str:
+    """SHA-256 of the modules' source files: part of a key, so that a result computed by
+    other code (an edited kernel under the same version number, as in development) is
+    never read back as this code's."""
+    digest = hashlib.sha256()
+    for module in modules:
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()
 
 
 def key_hash(key: Any) -> str:

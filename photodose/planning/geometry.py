@@ -15,22 +15,36 @@ emission, photodose.tissue.site_volume.pad_source) centred over the block.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from photodose._version import __version__
 from photodose.devices.device import Device
+from photodose.dose import section as section_module
+from photodose.dose import structure as structure_module
 from photodose.dose.section import fluence_slice, section
 from photodose.dose.structure import structure_dose
 from photodose.errors import BadInputError
-from photodose.io.array_cache import Arrays, cached_arrays
+from photodose.io.array_cache import Arrays, cached_arrays, source_fingerprint
 from photodose.planning.light import emission_samples, transport_beam
 from photodose.planning.model_dose import ModelDose, ModelSlice, Outline, ProgressCallback
 from photodose.specs.voxel_simulation import VoxelSimulation, VoxelSource
 from photodose.tissue.site import Site
 from photodose.tissue.site_model import SiteModel
 from photodose.tissue.site_volume import NERVE_MEDIUM, model_volume, pad_source
+from photodose.transport import (
+    batch_sums,
+    batches,
+    photon,
+    rng,
+    tallies,
+    voxel_kernel,
+    voxel_raster,
+)
+from photodose.transport import voxel as voxel_module
 from photodose.transport.voxel import simulate_voxel
 from photodose.units import MM2_PER_CM2, MW_PER_W
 
@@ -47,6 +61,15 @@ CACHE_KIND = "site-model-dose"
 # Part of the cache key: raise it when `_reduce` changes what it keeps, so that results
 # reduced by older code (same photodose version during development) are not read back.
 REDUCTION_VERSION = 3
+
+
+@cache
+def _code_fingerprint() -> str:
+    """The code a cached result depends on beyond its inputs: the voxel engine, its photon
+    physics and random streams, the batch statistics and this module's reductions."""
+    return source_fingerprint(voxel_kernel, voxel_module, voxel_raster, photon, rng, batches,
+                              tallies, batch_sums, structure_module, section_module,
+                              sys.modules[__name__])  # fmt: skip
 
 
 def _model(site: Site) -> SiteModel:
@@ -115,7 +138,8 @@ def model_per_watt(
                               wavelength_nm=float(wavelength))  # fmt: skip
         key = {"simulation": run.model_dump(mode="json"), "photodose": __version__,
                "cell_mm": model.cell_mm, "slice": [spot_centre_mm(model)[1], SLICE_BAND_MM],
-               "nerve": NERVE_MEDIUM, "reduction": REDUCTION_VERSION}  # fmt: skip
+               "nerve": NERVE_MEDIUM, "reduction": REDUCTION_VERSION,
+               "code": _code_fingerprint()}  # fmt: skip
         done = index * photons
 
         def compute(run: VoxelSimulation = run, done: int = done) -> Arrays:
