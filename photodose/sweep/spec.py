@@ -40,8 +40,9 @@ from photodose.specs import Spec, describe_error
 from photodose.tissue.library import list_sites, load_site
 
 Engine = Literal["fast", "monte-carlo", "voxel"]
-# a site model's voxel run needs at least this many photons (tissue.site_model.SiteModel)
+# a site model's voxel run takes 1,000 to 10 million photons (tissue.site_model.SiteModel)
 VOXEL_PHOTONS_MIN = 1000
+VOXEL_PHOTONS_MAX = 10_000_000
 
 # the order of the dataset's dimensions, and of the cells (row-major over these)
 GRID_DIMS = ("site", "device", "wavelength_nm", "skin_type", "subcutaneous_fat_mm")
@@ -281,6 +282,15 @@ class SweepSpec(Spec):
         if self.photons < VOXEL_PHOTONS_MIN:
             raise ValueError(f'photons = {self.photons}: engine = "voxel" needs at least '
                              f"{VOXEL_PHOTONS_MIN} per wavelength")  # fmt: skip
+        from photodose.planning.light import emission_samples
+
+        grid, cells = self.grid, self.cells or ()
+        devices = grid.device if grid is not None else [c.device for c in cells]
+        most = max(len(emission_samples(load_device(d))[0]) for d in devices)
+        if self.photons * most > VOXEL_PHOTONS_MAX:
+            raise ValueError(f'photons = {self.photons}: engine = "voxel" runs at most '
+                             f"{VOXEL_PHOTONS_MAX:,} photons a cell ({most} wavelengths here: "
+                             f"at most {VOXEL_PHOTONS_MAX // most:,} per wavelength)")  # fmt: skip
 
     @property
     def batch_count(self) -> int:

@@ -60,6 +60,9 @@ def test_specs_the_voxel_engine_cannot_run_are_refused() -> None:
     with pytest.raises(BadInputError, match=r"at least 1000"):
         parse_sweep({"sweep": {"engine": "voxel", "photons": 500, "grid": {
             "site": ["medial-ankle-tibial"], "device": ["808nm-laser-probe"]}}})
+    with pytest.raises(BadInputError, match=r"at most 3,333,333 per wavelength"):
+        parse_sweep({"sweep": {"engine": "voxel", "photons": 4_000_000, "grid": {
+            "site": ["medial-ankle-tibial"], "device": ["890nm-led-pad"]}}})
     with pytest.raises(BadInputError, match=r"population"):
         parse_sweep({"sweep": {"engine": "voxel", "population": {
             "site": "medial-ankle-tibial", "device": "808nm-laser-probe", "time_s": 60,
