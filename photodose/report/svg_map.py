@@ -13,16 +13,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-from photodose.report.svg_plot import FONT, PT_PER_INCH, decade_ticks, nice_ticks
+from photodose.report.svg_plot import (
+    FONT,
+    PT_PER_INCH,
+    decade_ticks,
+    fmt,
+    nice_ticks,
+    x_tick,
+    y_tick,
+)
 
 # viridis (Smith & van der Walt 2015, the matplotlib colour map, released CC0) sampled at
 # nine even stops; perceptually uniform and readable in grey and by colour-blind readers
 VIRIDIS = ("#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779",
            "#6ece58", "#fde725")  # fmt: skip
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def colour(fraction: float) -> str:
@@ -84,8 +88,8 @@ class MapPanel:
             for j, z in enumerate(depths):
                 # a hair of overlap so no seam shows between cells when scaled
                 self._body.append(
-                    f'<rect x="{_fmt(self.x(x - dx / 2))}" y="{_fmt(self.y(z - dz / 2))}" '
-                    f'width="{_fmt(w + 0.3)}" height="{_fmt(h + 0.3)}" '
+                    f'<rect x="{fmt(self.x(x - dx / 2))}" y="{fmt(self.y(z - dz / 2))}" '
+                    f'width="{fmt(w + 0.3)}" height="{fmt(h + 0.3)}" '
                     f'fill="{colour(self._fraction(values[i][j]))}" '
                     'shape-rendering="crispEdges"/>')
 
@@ -94,8 +98,8 @@ class MapPanel:
         cls = f' class="{escape(css_class)}"' if css_class else ""
         dashing = f' stroke-dasharray="{dash}"' if dash else ""
         self._body.append(
-            f'<circle{cls} cx="{_fmt(self.x(x))}" cy="{_fmt(self.y(depth))}" '
-            f'r="{_fmt(radius * self._scale())}" fill="none" stroke="{color}" '
+            f'<circle{cls} cx="{fmt(self.x(x))}" cy="{fmt(self.y(depth))}" '
+            f'r="{fmt(radius * self._scale())}" fill="none" stroke="{color}" '
             f'stroke-width="{width}"{dashing}><title>{escape(label)}</title></circle>')
         if all(entry[0] != label for entry in self._legend):
             self._legend.append((label, color, dash))
@@ -104,9 +108,9 @@ class MapPanel:
               legend_color: str = "") -> None:  # fmt: skip
         """A dashed line across the map at `depth`; `legend_color` for its key when the
         line's own colour would not show on the white page (a white line)."""
-        y = _fmt(self.y(depth))
-        self._body.append(f'<line x1="{_fmt(self.x(self.x_range[0]))}" y1="{y}" '
-                          f'x2="{_fmt(self.x(self.x_range[1]))}" y2="{y}" stroke="{color}" '
+        y = fmt(self.y(depth))
+        self._body.append(f'<line x1="{fmt(self.x(self.x_range[0]))}" y1="{y}" '
+                          f'x2="{fmt(self.x(self.x_range[1]))}" y2="{y}" stroke="{color}" '
                           f'stroke-width="0.7" stroke-dasharray="{dash}"/>')  # fmt: skip
         if label and all(entry[0] != label for entry in self._legend):
             self._legend.append((label, legend_color or color, dash))
@@ -120,28 +124,22 @@ class MapPanel:
         height = bottom + 40.0 + 13.0 * rows
         out = [
             f'<svg xmlns="http://www.w3.org/2000/svg" role="img" id="{self.name}" '
-            f'viewBox="0 0 {_fmt(width)} {_fmt(height)}" '
+            f'viewBox="0 0 {fmt(width)} {fmt(height)}" '
             f'style="width:100%;height:auto;{FONT}" font-size="9">',
-            f'<rect x="0" y="0" width="{_fmt(width)}" height="{_fmt(height)}" fill="#ffffff"/>',
+            f'<rect x="0" y="0" width="{fmt(width)}" height="{fmt(height)}" fill="#ffffff"/>',
             *self._body,
-            f'<rect x="{_fmt(left)}" y="{_fmt(top)}" width="{_fmt(plot_w)}" '
-            f'height="{_fmt(plot_h)}" fill="none" stroke="#000000" stroke-width="0.8"/>',
+            f'<rect x="{fmt(left)}" y="{fmt(top)}" width="{fmt(plot_w)}" '
+            f'height="{fmt(plot_h)}" fill="none" stroke="#000000" stroke-width="0.8"/>',
         ]
         for value in nice_ticks(*self.x_range):
-            x = _fmt(self.x(value))
-            out.append(f'<line x1="{x}" y1="{_fmt(bottom)}" x2="{x}" y2="{_fmt(bottom + 3.5)}" '
-                       f'stroke="#000000" stroke-width="0.8"/>')
-            out.append(f'<text x="{x}" y="{_fmt(bottom + 13.0)}" text-anchor="middle">'
-                       f"{value:g}</text>")
+            x = fmt(self.x(value))
+            out += x_tick(x, bottom, value)
         for value in nice_ticks(*self.depth_range, count=max(2, round(plot_h / 30.0))):
-            y = _fmt(self.y(value))
-            out.append(f'<line x1="{_fmt(left - 3.5)}" y1="{y}" x2="{_fmt(left)}" y2="{y}" '
-                       f'stroke="#000000" stroke-width="0.8"/>')
-            out.append(f'<text x="{_fmt(left - 5.0)}" y="{_fmt(float(y) + 3.0)}" '
-                       f'text-anchor="end">{value:g}</text>')
-        out.append(f'<text x="{_fmt(left + plot_w / 2)}" y="{_fmt(bottom + 28.0)}" '
+            y = fmt(self.y(value))
+            out += y_tick(y, left, value)
+        out.append(f'<text x="{fmt(left + plot_w / 2)}" y="{fmt(bottom + 28.0)}" '
                    f'text-anchor="middle">{escape(self.x_label)}</text>')
-        mid = _fmt(top + plot_h / 2)
+        mid = fmt(top + plot_h / 2)
         out.append(f'<text x="12" y="{mid}" transform="rotate(-90 12 {mid})" '
                    f'text-anchor="middle">{escape(self.y_label)}</text>')
         out += self._colour_bar(left + plot_w + 14.0, top, max(plot_h, 60.0))
@@ -154,22 +152,22 @@ class MapPanel:
         out = []
         for k in range(steps):
             y = top + length * (1 - (k + 1) / steps)
-            out.append(f'<rect x="{_fmt(x0)}" y="{_fmt(y)}" width="10" '
-                       f'height="{_fmt(length / steps + 0.3)}" '
+            out.append(f'<rect x="{fmt(x0)}" y="{fmt(y)}" width="10" '
+                       f'height="{fmt(length / steps + 0.3)}" '
                        f'fill="{colour((k + 0.5) / steps)}"/>')
-        out.append(f'<rect x="{_fmt(x0)}" y="{_fmt(top)}" width="10" height="{_fmt(length)}" '
+        out.append(f'<rect x="{fmt(x0)}" y="{fmt(top)}" width="10" height="{fmt(length)}" '
                    f'fill="none" stroke="#000000" stroke-width="0.6"/>')
         low, high = self.colour_range
         ticks = decade_ticks(low, high) or [low, high]
         for value in ticks:
             tick_y = top + length * (1 - self._fraction(value))
-            at = _fmt(tick_y)
-            out.append(f'<line x1="{_fmt(x0 + 10)}" y1="{at}" x2="{_fmt(x0 + 13)}" y2="{at}" '
+            at = fmt(tick_y)
+            out.append(f'<line x1="{fmt(x0 + 10)}" y1="{at}" x2="{fmt(x0 + 13)}" y2="{at}" '
                        f'stroke="#000000" stroke-width="0.6"/>')
-            out.append(f'<text x="{_fmt(x0 + 15)}" y="{_fmt(tick_y + 3.0)}" '
+            out.append(f'<text x="{fmt(x0 + 15)}" y="{fmt(tick_y + 3.0)}" '
                        f'font-size="8">{value:g}</text>')
-        mid = _fmt(top + length / 2)
-        lx = _fmt(x0 + 58)
+        mid = fmt(top + length / 2)
+        lx = fmt(x0 + 58)
         out.append(f'<text x="{lx}" y="{mid}" transform="rotate(-90 {lx} {mid})" '
                    f'text-anchor="middle">{escape(self.colour_label)}</text>')
         return out
@@ -181,8 +179,8 @@ class MapPanel:
             x = self._LEFT + (index % 2) * column
             y = y_first + (index // 2) * 13.0
             dashing = f' stroke-dasharray="{dash}"' if dash else ""
-            out.append(f'<line x1="{_fmt(x)}" y1="{_fmt(y - 3)}" x2="{_fmt(x + 18)}" '
-                       f'y2="{_fmt(y - 3)}" stroke="{color}" stroke-width="1.6"{dashing}/>')
-            out.append(f'<text x="{_fmt(x + 24)}" y="{_fmt(y)}" font-size="8">'
+            out.append(f'<line x1="{fmt(x)}" y1="{fmt(y - 3)}" x2="{fmt(x + 18)}" '
+                       f'y2="{fmt(y - 3)}" stroke="{color}" stroke-width="1.6"{dashing}/>')
+            out.append(f'<text x="{fmt(x + 24)}" y="{fmt(y)}" font-size="8">'
                        f"{escape(label)}</text>")
         return out

@@ -20,8 +20,24 @@ FONT = "font-family:sans-serif"
 _CHAR_WIDTH_EM = 0.55  # mean advance of a sans-serif character, for laying out the legend
 
 
-def _fmt(value: float) -> str:
+def fmt(value: float) -> str:
+    """A coordinate as SVG text: two decimals at most, no trailing zeros."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def x_tick(x: str, bottom: float, value: float) -> list[str]:
+    """A tick mark below the frame at `x` and its label."""
+    return [f'<line x1="{x}" y1="{fmt(bottom)}" x2="{x}" y2="{fmt(bottom + 3.5)}" '
+            f'stroke="#000000" stroke-width="0.8"/>',
+            f'<text x="{x}" y="{fmt(bottom + 13.0)}" text-anchor="middle">{value:g}</text>']
+
+
+def y_tick(y: str, left: float, value: float) -> list[str]:
+    """A tick mark left of the frame at `y` and its label."""
+    return [f'<line x1="{fmt(left - 3.5)}" y1="{y}" x2="{fmt(left)}" y2="{y}" '
+            f'stroke="#000000" stroke-width="0.8"/>',
+            f'<text x="{fmt(left - 5.0)}" y="{fmt(float(y) + 3.0)}" '
+            f'text-anchor="end">{value:g}</text>']
 
 
 def nice_ticks(low: float, high: float, count: int = 8) -> list[float]:
@@ -104,8 +120,8 @@ class Panel:
         def draw() -> str:
             left, right, top, bottom = self._frame()
             y0, y1 = max(top, min(bottom, self.y(high))), max(top, min(bottom, self.y(low)))
-            return (f'<rect x="{_fmt(left)}" y="{_fmt(y0)}" width="{_fmt(right - left)}" '
-                    f'height="{_fmt(y1 - y0)}" fill="{color}" fill-opacity="{opacity}"/>')
+            return (f'<rect x="{fmt(left)}" y="{fmt(y0)}" width="{fmt(right - left)}" '
+                    f'height="{fmt(y1 - y0)}" fill="{color}" fill-opacity="{opacity}"/>')
 
         self._body.append(draw)
         self._legend.append(_Entry(label, "band", color, {"opacity": str(opacity)}))
@@ -118,8 +134,8 @@ class Panel:
             x0, x1 = max(left, self.x(low)), min(right, self.x(high))
             if x1 <= x0:
                 return ""
-            return (f'<rect x="{_fmt(x0)}" y="{_fmt(top)}" width="{_fmt(x1 - x0)}" '
-                    f'height="{_fmt(bottom - top)}" fill="{color}" fill-opacity="{opacity}"/>')
+            return (f'<rect x="{fmt(x0)}" y="{fmt(top)}" width="{fmt(x1 - x0)}" '
+                    f'height="{fmt(bottom - top)}" fill="{color}" fill-opacity="{opacity}"/>')
 
         self._body.append(draw)
         self._legend.append(_Entry(label, "band", color, {"opacity": str(opacity)}))
@@ -132,12 +148,12 @@ class Panel:
 
         def draw() -> str:
             pairs = zip(xs, ys, strict=True)
-            points = " ".join(f"{_fmt(self.x(a))},{_fmt(self.y(b))}" for a, b in pairs)
+            points = " ".join(f"{fmt(self.x(a))},{fmt(self.y(b))}" for a, b in pairs)
             out = [f'<polyline points="{points}" fill="none" stroke="{color}" '
                    f'stroke-width="{width}"{dashing} stroke-linejoin="round" '
                    f'clip-path="url(#{self.name}-panel)"/>']  # fmt: skip
             if dots:
-                out += [f'<circle cx="{_fmt(self.x(a))}" cy="{_fmt(self.y(b))}" r="1.6" '
+                out += [f'<circle cx="{fmt(self.x(a))}" cy="{fmt(self.y(b))}" r="1.6" '
                         f'fill="{color}" clip-path="url(#{self.name}-panel)"/>'
                         for a, b in zip(xs, ys, strict=True)]  # fmt: skip
             return "\n".join(out)
@@ -154,8 +170,8 @@ class Panel:
 
         def draw() -> str:
             _, _, top, bottom = self._frame()
-            x = _fmt(self.x(value))
-            return (f'<line x1="{x}" y1="{_fmt(top)}" x2="{x}" y2="{_fmt(bottom)}" '
+            x = fmt(self.x(value))
+            return (f'<line x1="{x}" y1="{fmt(top)}" x2="{x}" y2="{fmt(bottom)}" '
                     f'stroke="{color}" stroke-width="{width}" stroke-dasharray="{dash}"/>')
 
         self._body.append(draw)
@@ -170,7 +186,7 @@ class Panel:
 
         def draw() -> str:
             _, _, top, _ = self._frame()
-            px, py = _fmt(self.x(x) + 0.35 * size), _fmt(top + 4.0)
+            px, py = fmt(self.x(x) + 0.35 * size), fmt(top + 4.0)
             return (f'<text x="{px}" y="{py}" transform="rotate(-90 {px} {py})" '
                     f'text-anchor="end" font-size="{size:g}" fill="{color}">'
                     f"{escape(text)}</text>")
@@ -182,26 +198,26 @@ class Panel:
         width, height = self.width_in * PT_PER_INCH, self.height_in * PT_PER_INCH
         left, right, top, bottom = self._frame()
         out = [
-            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {_fmt(width)} '
-            f'{_fmt(height)}" style="width:100%;height:auto;{FONT}" font-size="9">',
-            f'<defs><clipPath id="{self.name}-panel"><rect x="{_fmt(left)}" y="{_fmt(top)}" '
-            f'width="{_fmt(right - left)}" height="{_fmt(bottom - top)}"/></clipPath></defs>',
-            f'<rect x="0" y="0" width="{_fmt(width)}" height="{_fmt(height)}" fill="#ffffff"/>',
+            f'<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 {fmt(width)} '
+            f'{fmt(height)}" style="width:100%;height:auto;{FONT}" font-size="9">',
+            f'<defs><clipPath id="{self.name}-panel"><rect x="{fmt(left)}" y="{fmt(top)}" '
+            f'width="{fmt(right - left)}" height="{fmt(bottom - top)}"/></clipPath></defs>',
+            f'<rect x="0" y="0" width="{fmt(width)}" height="{fmt(height)}" fill="#ffffff"/>',
         ]
         out += self._grid_and_ticks()
         out += [draw() for draw in self._body]
-        out.append(f'<rect x="{_fmt(left)}" y="{_fmt(top)}" width="{_fmt(right - left)}" '
-                   f'height="{_fmt(bottom - top)}" fill="none" stroke="#000000" '
+        out.append(f'<rect x="{fmt(left)}" y="{fmt(top)}" width="{fmt(right - left)}" '
+                   f'height="{fmt(bottom - top)}" fill="none" stroke="#000000" '
                    f'stroke-width="0.8"/>')  # fmt: skip
         out += [draw() for draw in self._over]
-        mid_x = _fmt(0.5 * (left + right))
-        out.append(f'<text x="{mid_x}" y="{_fmt(bottom + 28.0)}" text-anchor="middle">'
+        mid_x = fmt(0.5 * (left + right))
+        out.append(f'<text x="{mid_x}" y="{fmt(bottom + 28.0)}" text-anchor="middle">'
                    f"{escape(self.x_label)}</text>")
-        mid_y = _fmt(0.5 * (top + bottom))
+        mid_y = fmt(0.5 * (top + bottom))
         out.append(f'<text x="14" y="{mid_y}" transform="rotate(-90 14 {mid_y})" '
                    f'text-anchor="middle">{escape(self.y_label)}</text>')
         if self.right_axis is not None:
-            rx = _fmt(width - 10.0)
+            rx = fmt(width - 10.0)
             out.append(f'<text x="{rx}" y="{mid_y}" transform="rotate(-90 {rx} {mid_y})" '
                        f'text-anchor="middle">{escape(self.right_axis[2])}</text>')
         out += self._legend_svg(bottom + 40.0)
@@ -215,29 +231,23 @@ class Panel:
         left, right, top, bottom = self._frame()
         out = []
         for value in nice_ticks(*self.x_range):
-            x = _fmt(self.x(value))
-            out.append(f'<line x1="{x}" y1="{_fmt(top)}" x2="{x}" y2="{_fmt(bottom)}" '
+            x = fmt(self.x(value))
+            out.append(f'<line x1="{x}" y1="{fmt(top)}" x2="{x}" y2="{fmt(bottom)}" '
                        f'stroke="#dddddd" stroke-width="0.6"/>')
-            out.append(f'<line x1="{x}" y1="{_fmt(bottom)}" x2="{x}" y2="{_fmt(bottom + 3.5)}" '
-                       f'stroke="#000000" stroke-width="0.8"/>')
-            out.append(f'<text x="{x}" y="{_fmt(bottom + 13.0)}" text-anchor="middle">'
-                       f"{value:g}</text>")
+            out += x_tick(x, bottom, value)
         for value in self._y_ticks(*self.y_range):
-            y = _fmt(self.y(value))
-            out.append(f'<line x1="{_fmt(left)}" y1="{y}" x2="{_fmt(right)}" y2="{y}" '
+            y = fmt(self.y(value))
+            out.append(f'<line x1="{fmt(left)}" y1="{y}" x2="{fmt(right)}" y2="{y}" '
                        f'stroke="#dddddd" stroke-width="0.6"/>')
-            out.append(f'<line x1="{_fmt(left - 3.5)}" y1="{y}" x2="{_fmt(left)}" y2="{y}" '
-                       f'stroke="#000000" stroke-width="0.8"/>')
-            out.append(f'<text x="{_fmt(left - 5.0)}" y="{_fmt(float(y) + 3.0)}" '
-                       f'text-anchor="end">{value:g}</text>')
+            out += y_tick(y, left, value)
         if self.right_axis is not None:
             forward, back, _ = self.right_axis
             low, high = sorted((forward(self.y_range[0]), forward(self.y_range[1])))
             for value in self._y_ticks(low, high):
-                y = _fmt(self.y(back(value)))
-                out.append(f'<line x1="{_fmt(right)}" y1="{y}" x2="{_fmt(right + 3.5)}" '
+                y = fmt(self.y(back(value)))
+                out.append(f'<line x1="{fmt(right)}" y1="{y}" x2="{fmt(right + 3.5)}" '
                            f'y2="{y}" stroke="#000000" stroke-width="0.8"/>')
-                out.append(f'<text x="{_fmt(right + 5.0)}" y="{_fmt(float(y) + 3.0)}">'
+                out.append(f'<text x="{fmt(right + 5.0)}" y="{fmt(float(y) + 3.0)}">'
                            f"{value:g}</text>")
         return out
 
@@ -253,26 +263,26 @@ class Panel:
             x = x0 + (index % 2) * column
             y = y_first + (index // 2) * 13.0
             out.append(_key(entry, x, y - 3.0))
-            out.append(f'<text x="{_fmt(x + 24.0)}" y="{_fmt(y)}" font-size="{size:g}">'
+            out.append(f'<text x="{fmt(x + 24.0)}" y="{fmt(y)}" font-size="{size:g}">'
                        f"{escape(entry.label)}</text>")
         return out
 
 
 def _marker(x: float, y: float, shape: str, color: str, size: float) -> str:
     if shape == "s":
-        return (f'<rect x="{_fmt(x - size)}" y="{_fmt(y - size)}" width="{_fmt(2 * size)}" '
-                f'height="{_fmt(2 * size)}" fill="{color}"/>')  # fmt: skip
-    return f'<circle cx="{_fmt(x)}" cy="{_fmt(y)}" r="{_fmt(size)}" fill="{color}"/>'
+        return (f'<rect x="{fmt(x - size)}" y="{fmt(y - size)}" width="{fmt(2 * size)}" '
+                f'height="{fmt(2 * size)}" fill="{color}"/>')  # fmt: skip
+    return f'<circle cx="{fmt(x)}" cy="{fmt(y)}" r="{fmt(size)}" fill="{color}"/>'
 
 
 def _key(entry: _Entry, x: float, y: float) -> str:
     """The legend's sample of an entry: a short line, a marker or a swatch."""
     if entry.kind == "band":
-        return (f'<rect x="{_fmt(x)}" y="{_fmt(y - 4.0)}" width="18" height="8" '
+        return (f'<rect x="{fmt(x)}" y="{fmt(y - 4.0)}" width="18" height="8" '
                 f'fill="{entry.color}" fill-opacity="{entry.style["opacity"]}"/>')  # fmt: skip
     if entry.kind == "marker":
         return _marker(x + 9.0, y, entry.style["shape"], entry.color, 3.0)
     dash = entry.style.get("dash", "")
     dashing = f' stroke-dasharray="{dash}"' if dash else ""
-    return (f'<line x1="{_fmt(x)}" y1="{_fmt(y)}" x2="{_fmt(x + 18.0)}" y2="{_fmt(y)}" '
+    return (f'<line x1="{fmt(x)}" y1="{fmt(y)}" x2="{fmt(x + 18.0)}" y2="{fmt(y)}" '
             f'stroke="{entry.color}" stroke-width="{entry.style["width"]}"{dashing}/>')
