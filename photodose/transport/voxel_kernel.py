@@ -111,6 +111,18 @@ def _face_distance(p: float, u: float, i: int, h: float) -> float:
     return _INF
 
 
+@njit(cache=True, inline="always")
+def _axis_walk(p: float, u: float, i: int, h: float) -> tuple[float, float, int]:
+    """One axis of the voxel walk for direction cosine `u` at position `p` in voxel `i`:
+    the path length across a whole voxel, the distance to the next face (never negative)
+    and the index step towards it."""
+    if u > 0.0:
+        return h / u, _face_distance(p, u, i, h), 1
+    if u < 0.0:
+        return -h / u, _face_distance(p, u, i, h), -1
+    return _INF, _INF, 0
+
+
 @njit(cache=True, nogil=True, fastmath={"nsz", "arcp", "contract"})
 def run_photons(
     first_photon, n_photons, seed,
@@ -330,42 +342,9 @@ def run_photons(
                 s_left = optical_left / mu_s if mu_s > 0.0 else _INF
                 draw = False
             if new_direction:
-                if ux > 0.0:
-                    cross_x = h / ux
-                    d_x = ((ix + 1) * h - x) / ux
-                    step_x = 1
-                elif ux < 0.0:
-                    cross_x = -h / ux
-                    d_x = (ix * h - x) / ux
-                    step_x = -1
-                else:
-                    cross_x = d_x = _INF
-                    step_x = 0
-                if uy > 0.0:
-                    cross_y = h / uy
-                    d_y = ((iy + 1) * h - y) / uy
-                    step_y = 1
-                elif uy < 0.0:
-                    cross_y = -h / uy
-                    d_y = (iy * h - y) / uy
-                    step_y = -1
-                else:
-                    cross_y = d_y = _INF
-                    step_y = 0
-                if uz > 0.0:
-                    cross_z = h / uz
-                    d_z = ((iz + 1) * h - z) / uz
-                    step_z = 1
-                elif uz < 0.0:
-                    cross_z = -h / uz
-                    d_z = (iz * h - z) / uz
-                    step_z = -1
-                else:
-                    cross_z = d_z = _INF
-                    step_z = 0
-                d_x = max(d_x, 0.0)
-                d_y = max(d_y, 0.0)
-                d_z = max(d_z, 0.0)
+                cross_x, d_x, step_x = _axis_walk(x, ux, ix, h)
+                cross_y, d_y, step_y = _axis_walk(y, uy, iy, h)
+                cross_z, d_z, step_z = _axis_walk(z, uz, iz, h)
                 new_direction = False
             if d_x <= d_y and d_x <= d_z:
                 d_face = d_x
