@@ -70,10 +70,12 @@ def check_command(
     from rich.console import Console
     from rich.markup import escape
 
+    from photodose.cli.dask_check import defer_dask_array_import
     from photodose.errors import BadInputError
     from photodose.planning.check import MAX_CHECK_TIME_S, check_request
     from photodose.report import write_plan_report
 
+    defer_dask_array_import()  # a plan makes no dask array: start-up without it
     if not 0.0 < time_s <= MAX_CHECK_TIME_S:
         raise BadInputError("--time-s", time_s, f"allowed 0 < time <= {MAX_CHECK_TIME_S:g} s")
     given = {"skin_type": skin_type, "fat_mm": fat_mm, "diabetic": diabetic,

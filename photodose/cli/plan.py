@@ -215,6 +215,7 @@ def plan_command(
     from rich.markup import escape
 
     from photodose.cli import fail
+    from photodose.cli.dask_check import defer_dask_array_import
     from photodose.cli.progress import photon_progress
     from photodose.errors import BadInputError
     from photodose.io.output_path import atomic_write, check_output_dir, check_output_path
@@ -224,6 +225,7 @@ def plan_command(
     from photodose.report.pdf import find_chromium
     from photodose.specs.simulation import check_seed
 
+    defer_dask_array_import()  # a plan makes no dask array: start-up without it
     patient = {
         API_DEFAULTS[option][1]: given[option]
         for option in ("skin_type", "fat_mm", "diabetic", "insensate", "atrophy", "callus_mm",

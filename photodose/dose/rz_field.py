@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import numpy as np
 import xarray as xr
 from numpy.typing import NDArray
-from scipy.interpolate import RegularGridInterpolator
 
 from photodose.errors import BadInputError
 from photodose.specs import Grid
@@ -108,5 +107,17 @@ class RZField:
             raise ValueError("the dataset carries no standard error for the fluence rate")
         r = np.clip(r_mm, self.r_mm[0], self.r_mm[-1])
         z = np.clip(z_mm, self.z_mm[0], self.z_mm[-1])
-        interpolator = RegularGridInterpolator((self.r_mm, self.z_mm), table, method="linear")
-        return interpolator(np.stack([r.ravel(), z.ravel()], axis=-1)).reshape(np.shape(r))
+        i, i1, u = _cell(self.r_mm, r)
+        j, j1, v = _cell(self.z_mm, z)
+        return ((1.0 - u) * ((1.0 - v) * table[i, j] + v * table[i, j1])
+                + u * ((1.0 - v) * table[i1, j] + v * table[i1, j1]))  # fmt: skip
+
+
+def _cell(axis: NDArray[np.float64], at: NDArray[np.float64]) -> tuple[np.ndarray, ...]:
+    """For each point: the indices of the two bin centres of the increasing `axis` around
+    it and its fractional position between them (0 at the first); one bin: that bin."""
+    if len(axis) == 1:
+        zero = np.zeros(np.shape(at), dtype=int)
+        return zero, zero, np.zeros(np.shape(at))
+    index = np.clip(np.searchsorted(axis, at, side="right") - 1, 0, len(axis) - 2)
+    return index, index + 1, (at - axis[index]) / (axis[index + 1] - axis[index])

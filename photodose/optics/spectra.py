@@ -17,9 +17,9 @@ from importlib import resources
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.interpolate import PchipInterpolator
 
 from photodose.errors import BadInputError
+from photodose.optics.pchip import Pchip
 
 WAVELENGTH_MIN_NM = 450.0
 WAVELENGTH_MAX_NM = 1100.0
@@ -65,9 +65,9 @@ def _table(name: str) -> tuple[NDArray[np.float64], dict[str, NDArray[np.float64
 
 
 @cache
-def _interpolator(name: str, column: str) -> PchipInterpolator:
+def _interpolator(name: str, column: str) -> Pchip:
     wavelengths, columns = _table(name)
-    return PchipInterpolator(wavelengths, columns[column], extrapolate=False)
+    return Pchip.through(wavelengths, columns[column])
 
 
 def _tabulated(name: str, column: str, wavelength_nm: ArrayLike) -> NDArray[np.float64]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -43,9 +44,9 @@ from photodose.planning.profiles import (
 from photodose.planning.request import SCHEDULE_SOURCE, SKIN_START_SOURCE, PlanRequest
 from photodose.planning.search import Setting, ThermalResponse, _seconds, choose_setting
 from photodose.planning.uncertainty import (
+    IntervalRun,
     NerveUncertainty,
     Unknowns,
-    nerve_uncertainty,
     with_measured_depth,
 )
 from photodose.safety import PulseTrain, SafetyCheck, binding_limit, evaluate
@@ -303,6 +304,14 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None,
     """Search power and time per spot; with `fixed`, evaluate that protocol instead.
     `progress(done, total)` follows the photons of the 3-D model's run (if one is needed:
     a cached result needs none)."""
+    # the interval's cases do not depend on the plan: begun first, they run on the
+    # second core while the plan is searched
+    with _interval_run(request) as interval:
+        return _planned(request, fixed, progress, interval)
+
+
+def _planned(request: PlanRequest, fixed: FixedProtocol | None,
+             progress: ProgressCallback | None, interval: IntervalRun | None) -> Plan:  # fmt: skip
     adapted = request.patient.adapted(request.site)
     site = with_measured_depth(adapted.site, request.nerve_depth_measured_mm)
     device = request.device
@@ -474,7 +483,8 @@ def plan_request(request: PlanRequest, fixed: FixedProtocol | None = None,
         aim_J_per_cm2=None if fixed is not None else aim,
         aim_source="" if fixed is not None else aim_source,
         evidence=evidence,
-        nerve_uncertainty=_uncertainty(request, dose.target_fluence_J_per_cm2),
+        nerve_uncertainty=interval.finish(dose.target_fluence_J_per_cm2)
+        if interval is not None and dose.target_fluence_J_per_cm2 > 0.0 else None,
         geometry=geometry,
         model_dose=in_3d,
     )
@@ -497,16 +507,16 @@ def _model_note(in_3d: ModelDose, request: PlanRequest) -> str:
     )
 
 
-def _uncertainty(request: PlanRequest, fluence_J_per_cm2: float) -> NerveUncertainty | None:
-    if request.uncertainty_samples == 0 or fluence_J_per_cm2 <= 0.0:
-        return None
+def _interval_run(request: PlanRequest) -> IntervalRun | nullcontext[None]:
+    if request.uncertainty_samples == 0:
+        return nullcontext(None)
     # a depth measured at this patient, given either way, is not sampled
     measured = request.nerve_depth_measured_mm or request.patient.nerve_depth_mm
     unknowns = Unknowns(depth_measured_mm=measured,
                         skin_type_known=request.skin_type_known)  # fmt: skip
-    return nerve_uncertainty(request.site, request.device, request.patient, fluence_J_per_cm2,
-                             samples=request.uncertainty_samples,
-                             seed=request.uncertainty_seed, unknowns=unknowns)  # fmt: skip
+    return IntervalRun(request.site, request.device, request.patient,
+                       samples=request.uncertainty_samples,
+                       seed=request.uncertainty_seed, unknowns=unknowns)  # fmt: skip
 
 
 def _aim(request: PlanRequest, site: Site, skin_type: int,

@@ -34,7 +34,7 @@ from pydantic import Field
 from photodose.devices.device import Device
 from photodose.dose.nerve import field_cross_section
 from photodose.dose.rz_field import RZField
-from photodose.planning.fork_map import map_on_two_cores
+from photodose.planning.fork_map import BackgroundMap
 from photodose.planning.light import emission_samples, transport_beam, verification_grid
 from photodose.specs import Beam, Grid, Layer, Simulation, Spec, TissueStack
 from photodose.tissue.patient import Patient
@@ -260,6 +260,55 @@ def peak_wavelength(device: Device) -> float:
     return float(wavelengths[int(np.argmax(weights))])
 
 
+class IntervalRun:
+    """The interval's cases, begun on the second core as soon as the run is made (they do
+    not depend on the plan's power or time); `finish` scales them to the plan's fluence.
+    A context manager: leaving it stops the background work."""
+
+    def __init__(self, site: Site, device: Device, patient: Patient, *,
+                 samples: int = DEFAULT_SAMPLES, seed: int = 1,
+                 unknowns: Unknowns = Unknowns()) -> None:  # fmt: skip
+        if samples < 20:
+            raise ValueError(f"samples = {samples}: need at least 20 for a 90 % interval")
+        self._site, self._device, self._patient = site, device, patient
+        self._samples, self._seed, self._unknowns = samples, seed, unknowns
+        self._peak = peak = peak_wavelength(device)
+        self._cases = cases = sample_cases(site, patient, samples, seed, unknowns)
+        self._rates = BackgroundMap(lambda case: fast_nerve_rate_per_mm2(case, device, peak),
+                                    cases)  # fmt: skip
+
+    def finish(self, nominal_fluence_J_per_cm2: float) -> NerveUncertainty:
+        """The 90 % interval of the nerve fluence of an exposure whose nominal (plan)
+        fluence is `nominal_fluence_J_per_cm2`."""
+        nominal_case_ = nominal_case(self._site, self._patient, self._unknowns)
+        nominal_rate = fast_nerve_rate_per_mm2(nominal_case_, self._device, self._peak)
+        ratios = np.array(self._rates.results()) / nominal_rate
+        values = nominal_fluence_J_per_cm2 * ratios
+        low, median, high = np.quantile(values, [(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2])
+        shares = _shares(self._cases, np.log(values))
+        return NerveUncertainty(
+            nominal_J_per_cm2=nominal_fluence_J_per_cm2,
+            median_J_per_cm2=float(median),
+            low_J_per_cm2=float(low),
+            high_J_per_cm2=float(high),
+            samples=self._samples,
+            seed=self._seed,
+            dominant_input=shares[0].name if shares else "",
+            shares=shares,
+            depth_measured=self._unknowns.depth_measured_mm is not None,
+            skin_type_known=self._unknowns.skin_type_known,
+        )
+
+    def close(self) -> None:
+        self._rates.close()
+
+    def __enter__(self) -> IntervalRun:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
 def nerve_uncertainty(
     site: Site,
     device: Device,
@@ -272,28 +321,9 @@ def nerve_uncertainty(
 ) -> NerveUncertainty:
     """The 90 % interval of the nerve fluence of an exposure whose nominal (plan) fluence
     is `nominal_fluence_J_per_cm2`, from `samples` seeded cases on the fast path."""
-    if samples < 20:
-        raise ValueError(f"samples = {samples}: need at least 20 for a 90 % interval")
-    peak = peak_wavelength(device)
-    nominal_rate = fast_nerve_rate_per_mm2(nominal_case(site, patient, unknowns), device, peak)
-    cases = sample_cases(site, patient, samples, seed, unknowns)
-    rates = map_on_two_cores(lambda case: fast_nerve_rate_per_mm2(case, device, peak), cases)
-    ratios = np.array(rates) / nominal_rate
-    values = nominal_fluence_J_per_cm2 * ratios
-    low, median, high = np.quantile(values, [(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2])
-    shares = _shares(cases, np.log(values))
-    return NerveUncertainty(
-        nominal_J_per_cm2=nominal_fluence_J_per_cm2,
-        median_J_per_cm2=float(median),
-        low_J_per_cm2=float(low),
-        high_J_per_cm2=float(high),
-        samples=samples,
-        seed=seed,
-        dominant_input=shares[0].name if shares else "",
-        shares=shares,
-        depth_measured=unknowns.depth_measured_mm is not None,
-        skin_type_known=unknowns.skin_type_known,
-    )
+    with IntervalRun(site, device, patient, samples=samples, seed=seed,
+                     unknowns=unknowns) as run:  # fmt: skip
+        return run.finish(nominal_fluence_J_per_cm2)
 
 
 def with_measured_depth(site: Site, depth_mm: float | None) -> Site:

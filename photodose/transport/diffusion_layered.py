@@ -27,7 +27,8 @@ Physics (units mm, 1/mm, W; per W delivered):
 - Numerics: cell-centred finite volumes on a graded internal grid (fine near the surface,
   the axis and beam edges; cells no larger than 0.2 / mu_eff where the result is
   reported; stretched beyond), a zero-fluence side wall far away (its loss is reported
-  as attrs["lateral_loss"]), a symmetric sparse system solved by scipy's SuperLU.
+  as attrs["lateral_loss"]), a symmetric positive definite banded system solved by
+  banded Cholesky (photodose.transport.banded).
   Results are moved onto the Simulation's grid conservatively, integrating a
   limited piecewise-linear reconstruction of each cell over each report bin, so every
   integral (absorbed power per layer, Rd, Tt) is the same on both grids.
@@ -42,13 +43,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sparse
-import scipy.sparse.linalg as sparse_linalg
 import xarray as xr
 
 from photodose.errors import ModelRangeError
 from photodose.specs import Beam, Simulation, TissueStack
 from photodose.specs import result as schema
 from photodose.specs.result import label_result, result_coords
+from photodose.transport.banded import solve_five_point
 from photodose.transport.boundaries import normal_reflectance, specular_reflectance
 from photodose.transport.diffusion_analytic import boundary_coefficient
 
@@ -336,7 +337,6 @@ def _solve_diffuse(
     grid: _InternalGrid, layers: _Layers, source: np.ndarray, a_top: float, a_bottom: float
 ) -> _DiffuseSolution:
     rf, zf = grid.r_faces, grid.z_faces
-    nr, nz = len(rf) - 1, len(zf) - 1
     h = np.diff(zf)
     layer = layers.index_at(grid.centre_z)
     n2 = layers.n[layer] ** 2
@@ -344,7 +344,6 @@ def _solve_diffuse(
     absorption = layers.mua[layer] * n2  # mua n^2
     area = grid.ring_area
     centre_r = 0.5 * (rf[:-1] + rf[1:])  # distances between cells are taken mid to mid
-    index = np.arange(nr * nz).reshape(nr, nz)
 
     # radial faces between cells i and i + 1 (conductivity is constant along r)
     g_r = (2.0 * np.pi * rf[1:-1, None] * (h * conductivity)[None, :]
@@ -364,16 +363,8 @@ def _solve_diffuse(
     diagonal[:, 0] += g_top
     diagonal[:, -1] += g_bottom
     diagonal[-1, :] += g_side
-    rows = np.concatenate([index.ravel(), index[:-1].ravel(), index[:, :-1].ravel()])
-    cols = np.concatenate([index.ravel(), index[1:].ravel(), index[:, 1:].ravel()])
-    vals = np.concatenate([diagonal.ravel(), -g_r.ravel(), -g_z.ravel()])
-    upper = sparse.csc_matrix((vals, (rows, cols)), shape=(nr * nz, nr * nz))
-    matrix = (upper + sparse.triu(upper, k=1).T).tocsc()
-    # symmetric positive definite: symmetric ordering, no pivoting off the diagonal
-    factor = sparse_linalg.splu(matrix, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-                                options={"SymmetricMode": True})  # fmt: skip
-    psi = factor.solve(source.ravel())
-    psi = psi.reshape(nr, nz)
+    # symmetric positive definite (conductances, absorption and boundary sinks)
+    psi = solve_five_point(diagonal, g_r, g_z, source)
 
     phi = psi * n2[None, :]
     return _DiffuseSolution(

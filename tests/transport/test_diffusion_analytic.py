@@ -23,6 +23,28 @@ def test_haskell_effective_reflection_matches_published_value() -> None:
     assert da.boundary_coefficient(1.37, 1.37) == 1.0
 
 
+@pytest.mark.parametrize(("n_inside", "n_outside"), [
+    (1.4, 1.0), (1.33, 1.0), (1.52, 1.0), (1.01, 1.0), (1.37, 1.33), (1.0, 1.4), (1.33, 1.52),
+])  # fmt: skip
+def test_boundary_integrals_equal_adaptive_quadrature(n_inside: float, n_outside: float) -> None:
+    """The Fresnel moments R_phi and R_j (fixed Gauss-Legendre after removing the kink at
+    the critical angle) against scipy's adaptive quadrature over the internal angle, split
+    at the critical angle, to 1e-12."""
+
+    def moment(power: int, factor: float) -> float:
+        breaks = [math.asin(n_outside / n_inside)] if n_inside > n_outside else None
+        value, _ = integrate.quad(
+            lambda t: factor * math.sin(t) * math.cos(t) ** power
+            * da.fresnel(n_inside, n_outside, math.cos(t))[0],
+            0.0, math.pi / 2.0, points=breaks, epsabs=1e-14, epsrel=1e-13, limit=400,
+        )  # fmt: skip
+        return value
+
+    r_phi, r_j = da._haskell_integrand_weights(n_inside, n_outside)
+    assert r_phi == pytest.approx(moment(1, 2.0), rel=1e-12)
+    assert r_j == pytest.approx(moment(2, 3.0), rel=1e-12)
+
+
 def test_groenhuis_polynomial_is_close_to_haskell_integrals() -> None:
     """Two independent parameterisations of internal reflection (Groenhuis et al. 1983
     empirical fit; Haskell et al. 1994 Fresnel integrals) agree to within 0.045 over the
