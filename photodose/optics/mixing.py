@@ -7,6 +7,8 @@ chromophores' absorption (Eq. 12), reduced scattering a Rayleigh plus Mie power 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import xarray as xr
 from numpy.typing import ArrayLike, NDArray
@@ -58,6 +60,13 @@ def reduced_scattering_per_mm(
 
 def optical_properties(composition: TissueComposition, wavelength_nm: float) -> OpticalProperties:
     """The tissue's optical properties at one wavelength, ready for a `Layer`."""
+    return _optical_properties(composition, float(wavelength_nm))
+
+
+@lru_cache(maxsize=4096)
+def _optical_properties(composition: TissueComposition, wavelength_nm: float) -> OpticalProperties:
+    # kept (both are immutable): the nerve-fluence interval asks for the same few tissues
+    # at one wavelength ~130 times
     mua = float(absorption_per_mm(composition, wavelength_nm))
     musp = float(reduced_scattering_per_mm(composition, wavelength_nm))
     return OpticalProperties(
