@@ -141,8 +141,3 @@ class BackgroundMap(Generic[T, R]):
                  trace: TracebackType | None) -> None:  # fmt: skip
         self.close()
 
-
-def map_on_two_cores(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """[function(item) for item in items], shared with a forked child when safe."""
-    with BackgroundMap(function, items) as mapped:
-        return mapped.results()

@@ -280,8 +280,8 @@ class IntervalRun:
     def finish(self, nominal_fluence_J_per_cm2: float) -> NerveUncertainty:
         """The 90 % interval of the nerve fluence of an exposure whose nominal (plan)
         fluence is `nominal_fluence_J_per_cm2`."""
-        nominal_case_ = nominal_case(self._site, self._patient, self._unknowns)
-        nominal_rate = fast_nerve_rate_per_mm2(nominal_case_, self._device, self._peak)
+        nominal = nominal_case(self._site, self._patient, self._unknowns)
+        nominal_rate = fast_nerve_rate_per_mm2(nominal, self._device, self._peak)
         ratios = np.array(self._rates.results()) / nominal_rate
         values = nominal_fluence_J_per_cm2 * ratios
         low, median, high = np.quantile(values, [(1 - LEVEL) / 2, 0.5, (1 + LEVEL) / 2])

@@ -9,10 +9,20 @@ import os
 import subprocess
 import sys
 import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import pytest
 
-from photodose.planning.fork_map import BackgroundMap, map_on_two_cores
+from photodose.planning.fork_map import BackgroundMap
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def map_on_two_cores(function: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    with BackgroundMap(function, items) as mapped:
+        return mapped.results()
 
 
 def test_results_equal_the_serial_map_in_order() -> None:
