@@ -34,6 +34,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 READ_ONLY_OPTION = "photodose_read_only"
 _HOLDS_WRITE_LOCK = "photodose_holds_write_lock"
+_READER = "_photodose_read_only_engine"
 
 
 def make_engine(url: str | None = None, **options: Any) -> Engine:
@@ -102,7 +103,12 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 def read_only(engine: Engine) -> Engine:
     """The same engine for transactions that only read (same pool, no write lock)."""
-    return engine.execution_options(**{READ_ONLY_OPTION: True})
+    # made once per engine and kept on it (making one costs more than a short read)
+    reader: Engine | None = getattr(engine, _READER, None)
+    if reader is None:
+        reader = engine.execution_options(**{READ_ONLY_OPTION: True})
+        setattr(engine, _READER, reader)
+    return reader
 
 
 def _alembic_config() -> Config:

@@ -8,9 +8,10 @@ insensate (the cautious temperature limit) unless a plan says otherwise.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from photodose.clinic.delivered import DeliveredDose, delivered_dose
+from photodose.clinic.delivered import DeliveredDose, delivered_dose, kept_delivered_dose
 from photodose.clinic.records import SessionIn
 from photodose.clinic.repository import Clinic
 from photodose.devices.library import load_device
@@ -22,7 +23,7 @@ from photodose.tissue.patient import Patient
 def session_request(context: dict[str, Any], device: str) -> PlanRequest:
     """The planning request a session's dose is computed for."""
     if context["plan_json"] is not None:
-        request = Plan.model_validate_json(context["plan_json"]).request
+        request = _plan_request(context["plan_json"])
         if device in (request.device.name, ""):
             return request
         return request.model_copy(update={"device": load_device(device)})
@@ -32,6 +33,12 @@ def session_request(context: dict[str, Any], device: str) -> PlanRequest:
         insensate_feet=context["diabetic"],
     )
     return PlanRequest(site=load_site(context["site"]), device=load_device(device), patient=patient)
+
+
+@lru_cache(maxsize=64)
+def _plan_request(plan_json: str) -> PlanRequest:
+    # a stored plan document never changes and its request is a frozen spec: parsed once
+    return Plan.model_validate_json(plan_json).request
 
 
 def planned_session(context: dict[str, Any]) -> dict[str, Any]:
@@ -47,14 +54,22 @@ def planned_session(context: dict[str, Any]) -> dict[str, Any]:
 
 def dose_for(clinic: Clinic, course_id: int, delivered: SessionIn) -> DeliveredDose:
     context = clinic.course_context(course_id)
-    request = session_request(context, delivered.device)
-    return delivered_dose(
-        request,
-        power_W=delivered.power_W,
-        time_per_spot_s=delivered.time_per_spot_s,
-        spots=delivered.spots,
-        skin_temperature_C=delivered.skin_temperature_C,
-    )
+    return delivered_dose(session_request(context, delivered.device), **_delivered(delivered))
+
+
+def kept_dose(context: dict[str, Any], delivered: SessionIn) -> DeliveredDose | None:
+    """The dose of a session in the course of `context` (Clinic.course_context) if the
+    planner's check for it is kept, else None (see kept_delivered_dose)."""
+    return kept_delivered_dose(session_request(context, delivered.device), **_delivered(delivered))
+
+
+def _delivered(delivered: SessionIn) -> dict[str, Any]:
+    return {
+        "power_W": delivered.power_W,
+        "time_per_spot_s": delivered.time_per_spot_s,
+        "spots": delivered.spots,
+        "skin_temperature_C": delivered.skin_temperature_C,
+    }
 
 
 def record_delivered(
