@@ -22,10 +22,10 @@ from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from photodose.clinic import audit
-from photodose.clinic.database import make_engine, read_only, require_current
+from photodose.clinic.database import make_engine, read_only, require_current, single_read
 from photodose.clinic.delivered import DeliveredDose
 from photodose.clinic.models import (
     AdverseEvent,
@@ -275,18 +275,26 @@ class Clinic:
 
         def write(session: Session) -> int:
             # Core statements, not the ORM: this is the write every session makes
+            # and one read for the idempotency key, the course, the patient and the
+            # patient's latest screening
             connection = session.connection()
             key = delivered.idempotency_key
+            day = delivered.delivered_at.date()
+            course = connection.execute(
+                _SESSION_WRITE_CONTEXT, {"course_id": course_id, "key": key, "day": day}
+            ).first()
             if key:
-                done = connection.execute(_SESSION_BY_KEY, {"key": key}).scalar()
+                done = (
+                    course.done
+                    if course is not None
+                    else (connection.execute(_SESSION_BY_KEY, {"key": key}).scalar())
+                )
                 if done is not None:
                     return int(done)
-            course = connection.execute(_COURSE_FOR_WRITE, {"course_id": course_id}).first()
             if course is None:
                 raise BadInputError("course", course_id, "no such course")
             if course.deleted_at is not None or course.patient_deleted_at is not None:
                 raise BadInputError("course", course_id, "is deleted")
-            day = delivered.delivered_at.date()
             _not_before(course.enrolled_on, day, "delivered_at")
             if day < course.started_on:
                 raise BadInputError(
@@ -294,7 +302,7 @@ class Clinic:
                     delivered.delivered_at.isoformat(),
                     f"must be on or after the course start {course.started_on.isoformat()}",
                 )
-            _screened(session, course.patient_id, course.pseudonym, day)
+            _check_screening(course.pseudonym, day, course if course.blocked is not None else None)
             session_id = connection.execute(
                 insert(TreatmentSession).returning(TreatmentSession.id),
                 {
@@ -486,7 +494,7 @@ class Clinic:
     def course_context(self, course_id: int) -> dict[str, Any]:
         """What the dose computation of a session in this course needs, and whose course
         it is (patient id and clinic): one joined read."""
-        with read_only(self.engine).connect() as connection:
+        with single_read(self.engine).connect() as connection:
             row = connection.execute(_COURSE_CONTEXT, {"course_id": course_id}).one_or_none()
         if row is None:
             raise BadInputError("course", course_id, "no such course")
@@ -589,7 +597,19 @@ _COURSE_CONTEXT = (
     .outerjoin(PlanRecord, PlanRecord.id == Course.plan_id)
     .where(Course.id == bindparam("course_id"))
 )
-_COURSE_FOR_WRITE = (
+_SESSION_BY_KEY = select(TreatmentSession.id).where(
+    TreatmentSession.idempotency_key == bindparam("key")
+)
+_EARLIER = aliased(Screening)
+_LATEST_SCREENING_ID = (
+    select(_EARLIER.id)
+    .where(_EARLIER.patient_id == Patient.id, _EARLIER.screened_on <= bindparam("day"))
+    .order_by(_EARLIER.screened_on.desc(), _EARLIER.id.desc())
+    .limit(1)
+    .correlate(Patient)
+    .scalar_subquery()
+)
+_SESSION_WRITE_CONTEXT = (
     select(
         Course.site,
         Course.plan_id,
@@ -599,20 +619,13 @@ _COURSE_FOR_WRITE = (
         Patient.pseudonym,
         Patient.enrolled_on,
         Patient.deleted_at.label("patient_deleted_at"),
+        Screening.screened_on,
+        Screening.blocked,
+        _SESSION_BY_KEY.scalar_subquery().label("done"),
     )
     .join(Patient, Patient.id == Course.patient_id)
+    .outerjoin(Screening, Screening.id == _LATEST_SCREENING_ID)
     .where(Course.id == bindparam("course_id"))
-)
-_SESSION_BY_KEY = select(TreatmentSession.id).where(
-    TreatmentSession.idempotency_key == bindparam("key")
-)
-_LATEST_SCREENING = (
-    select(Screening.screened_on, Screening.blocked)
-    .where(
-        Screening.patient_id == bindparam("patient_id"), Screening.screened_on <= bindparam("day")
-    )
-    .order_by(Screening.screened_on.desc(), Screening.id.desc())
-    .limit(1)
 )
 
 
@@ -663,10 +676,9 @@ def _not_before(enrolled_on: dt.date, day: dt.date, field: str) -> None:
         )
 
 
-def _screened(session: Session, patient_id: int, pseudonym: str, day: dt.date) -> None:
-    latest = session.connection().execute(
-        _LATEST_SCREENING, {"patient_id": patient_id, "day": day}
-    ).first()
+def _check_screening(pseudonym: str, day: dt.date, latest: Any) -> None:
+    """Refuse treatment without a screening on or before `day`, or if the latest one
+    (a row with screened_on and blocked, or None) blocks it."""
     if latest is None:
         raise BadInputError(
             "patient",

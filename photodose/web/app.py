@@ -28,7 +28,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from photodose._version import __version__
-from photodose.clinic.database import make_engine, read_only, require_current
+from photodose.clinic.database import make_engine, require_current, single_read
 from photodose.clinic.group_commit import GroupCommitter
 from photodose.errors import PhotodoseError
 from photodose.web import auth
@@ -89,7 +89,7 @@ class Identify:
     def __init__(self, app: ASGIApp, engine: Engine, clock: Callable[[], object]) -> None:
         self.app = app
         self.engine = engine
-        self.reader = read_only(engine)
+        self.reader = single_read(engine)
         self.clock = clock
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
