@@ -76,9 +76,9 @@ def append(
 ) -> None:
     """Add the next audit row inside the caller's transaction (lock taken first)."""
     lock_for_append(session)
-    # the session's pending rows are flushed first (autoflush), so a row this transaction
-    # wrote is in the chain before its audit row
-    last = session.scalar(_LAST_HASH)
+    # the caller's pending rows go first, so they have ids before their audit row names them
+    session.flush()
+    last = session.connection().execute(_LAST_HASH).scalar()
     prev = last or GENESIS_HASH
     when = at or utc_now()
     detail_json = canonical_json(detail)

@@ -3,7 +3,9 @@ on disk in one transaction, so many concurrent writers share one fsync.
 
 Each queued write is a function of a database session; it runs in its own SAVEPOINT, so a
 write that raises (bad input found in the transaction, a constraint) is rolled back alone
-and the others stay in the batch. A write's future is answered only after the COMMIT has
+and the others stay in the batch. Writes run their statements on `session.connection()`
+(Core): a failed ORM flush would leave the session unusable, failing the rest of the
+batch (then nothing of it is acknowledged). A write's future is answered only after the COMMIT has
 returned (with SQLite's `synchronous=FULL`, after the fsync): an acknowledged write is on
 disk. If the COMMIT fails, every write of the batch fails with its error and none is
 acknowledged. Writes run one after another on one thread in queue order, inside the
@@ -26,6 +28,7 @@ Write = Callable[[Session], Any]
 # enough to share one fsync among all the requests of a busy clinic server; a bound keeps
 # one transaction (and the time the write lock is held) short
 MAX_BATCH = 64
+SAVEPOINT = "photodose_write"
 
 
 class GroupCommitter:
@@ -78,16 +81,23 @@ class GroupCommitter:
         outcomes: list[tuple[Future[Any], Any, BaseException | None]] = []
         try:
             with Session(self.engine, expire_on_commit=False) as session, session.begin():
+                connection = session.connection()
                 for write, future in batch:
                     if not future.set_running_or_notify_cancel():
                         continue
+                    # a fixed savepoint name: SQLAlchemy's numbered ones are compiled anew
+                    # for every write
+                    connection.exec_driver_sql(f"SAVEPOINT {SAVEPOINT}")
                     try:
-                        with session.begin_nested():
-                            result = write(session)
+                        result = write(session)
+                        session.flush()
                     except Exception as error:  # this write alone is rolled back
+                        connection.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {SAVEPOINT}")
+                        session.expunge_all()
                         outcomes.append((future, None, error))
                     else:
                         outcomes.append((future, result, None))
+                    connection.exec_driver_sql(f"RELEASE SAVEPOINT {SAVEPOINT}")
         except BaseException as error:
             # nothing of the batch is durable: no write is acknowledged
             for _, future in batch:
