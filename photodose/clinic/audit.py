@@ -73,13 +73,19 @@ def append(
     detail: dict[str, Any],
     actor_role: str | None = None,
     at: dt.datetime | None = None,
+    last_hash: str | None = None,
 ) -> None:
-    """Add the next audit row inside the caller's transaction (lock taken first)."""
-    lock_for_append(session)
+    """Add the next audit row inside the caller's transaction (lock taken first).
+
+    `last_hash`: the newest row's hash as the caller read it (LAST_HASH, "" for an empty
+    log) in this transaction after `lock_for_append`, to spare a statement."""
+    if last_hash is None:
+        lock_for_append(session)
     # the caller's pending rows go first, so they have ids before their audit row names them
     session.flush()
-    last = session.connection().execute(_LAST_HASH).scalar()
-    prev = last or GENESIS_HASH
+    if last_hash is None:
+        last_hash = session.connection().execute(LAST_HASH).scalar()
+    prev = last_hash or GENESIS_HASH
     when = at or utc_now()
     detail_json = canonical_json(detail)
     row = {
@@ -106,7 +112,7 @@ def append(
     session.connection().execute(_INSERT, row)
 
 
-_LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
 _INSERT = insert(AuditEntry)
 
 

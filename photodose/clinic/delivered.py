@@ -107,7 +107,7 @@ def _dose(
         raise BadInputError(
             "power_W", power_W, f"must be > 0 and at most the device's rated {rated:g} W average"
         )
-    key = (request.model_dump_json(), float(power_W), float(time_per_spot_s), int(spots))
+    key = (_request_json(request), float(power_W), float(time_per_spot_s), int(spots))
     with _CHECKED_LOCK:
         dose = _CHECKED.get(key)
         if dose is not None:
@@ -137,7 +137,21 @@ def _dose(
     return DeliveredDose(dose.quantities, dose.model, (*dose.checks, measured), failed)
 
 
+def _request_json(request: PlanRequest) -> str:
+    # a request (a frozen spec) is often the same object session after session
+    # (clinic/sessions.py): its JSON is kept with it, holding it so its id is not reused
+    kept = _JSON.get(id(request))
+    if kept is not None and kept[0] is request:
+        return kept[1]
+    text = request.model_dump_json()
+    if len(_JSON) >= CHECKED_KEPT:
+        _JSON.clear()
+    _JSON[id(request)] = (request, text)
+    return text
+
+
 CHECKED_KEPT = 256
+_JSON: dict[int, tuple[PlanRequest, str]] = {}
 _CHECKED: OrderedDict[tuple[str, float, float, int], DeliveredDose] = OrderedDict()
 _CHECKED_LOCK = threading.Lock()
 

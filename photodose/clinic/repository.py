@@ -98,6 +98,7 @@ class Clinic:
         entity: str,
         entity_id: int | None,
         detail: Mapping[str, Any],
+        last_hash: str | None = None,
     ) -> None:
         audit.append(
             session,
@@ -108,6 +109,7 @@ class Clinic:
             entity_id=entity_id,
             detail=dict(detail),
             at=self.clock(),
+            last_hash=last_hash,
         )
 
     # -- writes --------------------------------------------------------------------------
@@ -277,6 +279,8 @@ class Clinic:
             # Core statements, not the ORM: this is the write every session makes
             # and one read for the idempotency key, the course, the patient and the
             # patient's latest screening
+            # and the audit log's newest hash (the lock for it taken first)
+            audit.lock_for_append(session)
             connection = session.connection()
             key = delivered.idempotency_key
             day = delivered.delivered_at.date()
@@ -342,6 +346,7 @@ class Clinic:
                     "failed_checks": list(dose.failed),
                     "override_reason": override_reason,
                 },
+                last_hash=course.last_hash or "",
             )
             return int(session_id)
 
@@ -622,6 +627,7 @@ _SESSION_WRITE_CONTEXT = (
         Screening.screened_on,
         Screening.blocked,
         _SESSION_BY_KEY.scalar_subquery().label("done"),
+        audit.LAST_HASH.scalar_subquery().label("last_hash"),
     )
     .join(Patient, Patient.id == Course.patient_id)
     .outerjoin(Screening, Screening.id == _LATEST_SCREENING_ID)

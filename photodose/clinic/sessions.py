@@ -14,10 +14,12 @@ from typing import Any
 from photodose.clinic.delivered import DeliveredDose, delivered_dose, kept_delivered_dose
 from photodose.clinic.records import SessionIn
 from photodose.clinic.repository import Clinic
+from photodose.devices.device import Device
 from photodose.devices.library import load_device
 from photodose.planning import Plan, PlanRequest
 from photodose.tissue.library import load_site
 from photodose.tissue.patient import Patient
+from photodose.tissue.site import Site
 
 
 def session_request(context: dict[str, Any], device: str) -> PlanRequest:
@@ -27,12 +29,28 @@ def session_request(context: dict[str, Any], device: str) -> PlanRequest:
         if device in (request.device.name, ""):
             return request
         return request.model_copy(update={"device": load_device(device)})
+    site, device_spec = load_site(context["site"]), load_device(device)
+    key = (id(site), id(device_spec), context["skin_type"], context["diabetic"])
+    kept = _AS_GIVEN.get(key)
+    # the entry holds the site and device it was made from, so their ids are not reused
+    # while it is kept; a file edited since gives a new spec object and a new request
+    if kept is not None and kept[0] is site and kept[1] is device_spec:
+        return kept[2]
     patient = Patient(
         skin_type=context["skin_type"],
         diabetic=context["diabetic"],
         insensate_feet=context["diabetic"],
     )
-    return PlanRequest(site=load_site(context["site"]), device=load_device(device), patient=patient)
+    request = PlanRequest(site=site, device=device_spec, patient=patient)
+    if len(_AS_GIVEN) >= AS_GIVEN_KEPT:
+        _AS_GIVEN.clear()
+    _AS_GIVEN[key] = (site, device_spec, request)
+    return request
+
+
+AS_GIVEN_KEPT = 256
+# requests are frozen specs: one per (site, device, skin type, diabetic), not per session
+_AS_GIVEN: dict[tuple[int, int, int, bool], tuple[Site, Device, PlanRequest]] = {}
 
 
 @lru_cache(maxsize=64)

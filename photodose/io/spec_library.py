@@ -43,15 +43,19 @@ class SpecLibrary(Generic[SpecT]):
 
     def user_dirs(self) -> list[Path]:
         """Folders searched for user files, in order."""
+        return [Path(folder) for folder in self._user_folders()]
+
+    def _user_folders(self) -> list[str]:
+        # os.path, not pathlib: this runs for every spec a web request loads
         listed = os.environ.get(self.user_env, "").split(os.pathsep)
-        folders = [Path(p).expanduser() for p in listed if p]
-        folders.append(Path.home() / ".photodose" / f"{self.kind}s")
+        folders = [os.path.expanduser(p) for p in listed if p]
+        folders.append(os.path.join(os.path.expanduser("~"), ".photodose", f"{self.kind}s"))
         return folders
 
     def files(self) -> dict[str, Path]:
         """Every known name and the file defining it. A folder is listed again when its
         modification time changes (adding, removing or renaming a file changes it)."""
-        folders = (str(self.shipped_dir), *(str(f) for f in self.user_dirs()))
+        folders = (str(self.shipped_dir), *self._user_folders())
         return dict(_listing(self.kind, folders, tuple(_folder_stamp(f) for f in folders)))
 
     def names(self) -> list[str]:
@@ -60,9 +64,9 @@ class SpecLibrary(Generic[SpecT]):
     def read_file(self, path: str | Path) -> SpecT:
         """Load and validate one file; errors (one line) name the file, the field and
         the value, or what is wrong with the file itself."""
-        path = Path(path)
+        path = path if isinstance(path, Path) else Path(path)
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except FileNotFoundError:
             raise InputFileError(path, f"no such {self.kind} file") from None
         try:
@@ -77,7 +81,7 @@ class SpecLibrary(Generic[SpecT]):
         folder in it: names are plain slugs such as 'wrist-median')."""
         text = str(name_or_path)
         if isinstance(name_or_path, Path) or _looks_like_path(text):
-            return self.read_file(text)
+            return self.read_file(name_or_path)
         files = self.files()
         if text not in files:
             raise BadInputError(
