@@ -51,6 +51,20 @@ def serve_command(
         typer.echo("no admin account yet: set PHOTODOSE_ADMIN_EMAIL and "
                    "PHOTODOSE_ADMIN_PASSWORD and start again", err=True)  # fmt: skip
     app = create_app(db, secure_cookies=not insecure_cookies)
+    _freeze_startup_heap()
     typer.echo(f"photodose web app on http://{host}:{port}/ (Ctrl-C stops it)")
     # access logs off: a URL never holds patient data, but the log is not needed either
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")
+
+
+def _freeze_startup_heap() -> None:
+    """Keep what start-up made (modules, the planner, the app) out of the garbage
+    collector's full passes: over that heap one pass took 130 ms, stalling every request
+    in flight (docs/web.md, under load). The planner is imported now, not by the first
+    plan or session, so that its objects are frozen too."""
+    import gc
+
+    import photodose.planning  # noqa: F401
+
+    gc.collect()
+    gc.freeze()

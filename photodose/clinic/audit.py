@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from photodose.clinic.models import AuditEntry
@@ -73,14 +73,32 @@ def append(
     detail: dict[str, Any],
     actor_role: str | None = None,
     at: dt.datetime | None = None,
-) -> AuditEntry:
-    """Add the next audit row inside the caller's transaction (lock taken first)."""
-    lock_for_append(session)
-    last = session.scalar(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
-    prev = last or GENESIS_HASH
+    last_hash: str | None = None,
+) -> None:
+    """Add the next audit row inside the caller's transaction (lock taken first).
+
+    `last_hash`: the newest row's hash as the caller read it (LAST_HASH, "" for an empty
+    log) in this transaction after `lock_for_append`, to spare a statement."""
+    if last_hash is None:
+        lock_for_append(session)
+    # the caller's pending rows go first, so they have ids before their audit row names them
+    session.flush()
+    if last_hash is None:
+        last_hash = session.connection().execute(LAST_HASH).scalar()
+    prev = last_hash or GENESIS_HASH
     when = at or utc_now()
     detail_json = canonical_json(detail)
-    entry = AuditEntry(
+    row = {
+        "at": when,
+        "actor": actor,
+        "actor_role": actor_role,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "detail_json": detail_json,
+        "prev_hash": prev,
+    }
+    row["hash"] = entry_hash(
         at=when,
         actor=actor,
         actor_role=actor_role,
@@ -89,20 +107,13 @@ def append(
         entity_id=entity_id,
         detail_json=detail_json,
         prev_hash=prev,
-        hash=entry_hash(
-            at=when,
-            actor=actor,
-            actor_role=actor_role,
-            action=action,
-            entity=entity,
-            entity_id=entity_id,
-            detail_json=detail_json,
-            prev_hash=prev,
-        ),
     )
-    session.add(entry)
-    session.flush()
-    return entry
+    # a Core insert: the row is never read back through this session's objects
+    session.connection().execute(_INSERT, row)
+
+
+LAST_HASH = select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)
+_INSERT = insert(AuditEntry)
 
 
 def utc_now() -> dt.datetime:

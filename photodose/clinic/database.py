@@ -33,7 +33,10 @@ from photodose.settings import database_url
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30.0
 READ_ONLY_OPTION = "photodose_read_only"
+SINGLE_READ_OPTION = "photodose_single_read"
 _HOLDS_WRITE_LOCK = "photodose_holds_write_lock"
+_READER = "_photodose_read_only_engine"
+_SINGLE_READER = "_photodose_single_read_engine"
 
 
 def make_engine(url: str | None = None, **options: Any) -> Engine:
@@ -70,8 +73,12 @@ def _sqlite_pragmas(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # reads (engines from `read_only`) begin deferred: in WAL mode they neither wait
-        # for nor block the writers
-        if connection.get_execution_options().get(READ_ONLY_OPTION):
+        # for nor block the writers; a lone statement (`single_read`) is its own
+        # transaction and needs no BEGIN
+        options = connection.get_execution_options()
+        if options.get(SINGLE_READ_OPTION):
+            return
+        if options.get(READ_ONLY_OPTION):
             connection.exec_driver_sql("BEGIN")
             return
         # a connection keeps the process's write lock from its first write until it goes
@@ -102,7 +109,23 @@ def _sqlite_pragmas(engine: Engine) -> None:
 
 def read_only(engine: Engine) -> Engine:
     """The same engine for transactions that only read (same pool, no write lock)."""
-    return engine.execution_options(**{READ_ONLY_OPTION: True})
+    return _with_option(engine, _READER, READ_ONLY_OPTION)
+
+
+def single_read(engine: Engine) -> Engine:
+    """The same engine for a connection that runs one SELECT and closes (the hot reads
+    of the web server): on SQLite the statement is its own transaction, so the
+    BEGIN and ROLLBACK around it are left out. Never for two statements that must agree."""
+    return _with_option(engine, _SINGLE_READER, SINGLE_READ_OPTION)
+
+
+def _with_option(engine: Engine, attribute: str, option: str) -> Engine:
+    # made once per engine and kept on it (making one costs more than a short read)
+    derived: Engine | None = getattr(engine, attribute, None)
+    if derived is None:
+        derived = engine.execution_options(**{option: True, READ_ONLY_OPTION: True})
+        setattr(engine, attribute, derived)
+    return derived
 
 
 def _alembic_config() -> Config:

@@ -11,8 +11,9 @@ each stretch of nerve receives about one spot's dose per session.
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from photodose.errors import BadInputError
@@ -64,7 +65,35 @@ def delivered_dose(
     skin_temperature_C: float | None = None,
 ) -> DeliveredDose:
     """The dose of a session as delivered, with the planner's safety checks. A measured
-    skin temperature above the request's skin limit is a failed check too."""
+    skin temperature above the request's skin limit is a failed check too. The planner's
+    check takes about a second; its result is kept for the same request, power, time and
+    spots."""
+    dose = _dose(request, power_W, time_per_spot_s, spots, skin_temperature_C, False)
+    assert dose is not None
+    return dose
+
+
+def kept_delivered_dose(
+    request: PlanRequest,
+    *,
+    power_W: float,
+    time_per_spot_s: float,
+    spots: int,
+    skin_temperature_C: float | None = None,
+) -> DeliveredDose | None:
+    """`delivered_dose` if the planner's check for it is kept, else None without running
+    it (for a caller that must not block: the web server's event loop)."""
+    return _dose(request, power_W, time_per_spot_s, spots, skin_temperature_C, True)
+
+
+def _dose(
+    request: PlanRequest,
+    power_W: float,
+    time_per_spot_s: float,
+    spots: int,
+    skin_temperature_C: float | None,
+    cached_only: bool,
+) -> DeliveredDose | None:
     if not 1 <= spots <= 1000:
         raise BadInputError("spots", spots, "allowed 1 to 1000")
     if skin_temperature_C is not None and not 10.0 <= skin_temperature_C <= 60.0:
@@ -78,7 +107,19 @@ def delivered_dose(
         raise BadInputError(
             "power_W", power_W, f"must be > 0 and at most the device's rated {rated:g} W average"
         )
-    dose = _checked(request.model_dump_json(), float(power_W), float(time_per_spot_s), int(spots))
+    key = (_request_json(request), float(power_W), float(time_per_spot_s), int(spots))
+    with _CHECKED_LOCK:
+        dose = _CHECKED.get(key)
+        if dose is not None:
+            _CHECKED.move_to_end(key)
+    if dose is None:
+        if cached_only:
+            return None
+        dose = _checked(*key)
+        with _CHECKED_LOCK:
+            _CHECKED[key] = dose
+            while len(_CHECKED) > CHECKED_KEPT:
+                _CHECKED.popitem(last=False)
     if skin_temperature_C is None:
         return dose
     limits = request.temperature_limits
@@ -96,7 +137,25 @@ def delivered_dose(
     return DeliveredDose(dose.quantities, dose.model, (*dose.checks, measured), failed)
 
 
-@lru_cache(maxsize=256)
+def _request_json(request: PlanRequest) -> str:
+    # a request (a frozen spec) is often the same object session after session
+    # (clinic/sessions.py): its JSON is kept with it, holding it so its id is not reused
+    kept = _JSON.get(id(request))
+    if kept is not None and kept[0] is request:
+        return kept[1]
+    text = request.model_dump_json()
+    if len(_JSON) >= CHECKED_KEPT:
+        _JSON.clear()
+    _JSON[id(request)] = (request, text)
+    return text
+
+
+CHECKED_KEPT = 256
+_JSON: dict[int, tuple[PlanRequest, str]] = {}
+_CHECKED: OrderedDict[tuple[str, float, float, int], DeliveredDose] = OrderedDict()
+_CHECKED_LOCK = threading.Lock()
+
+
 def _checked(request_json: str, power_W: float, time_s: float, spots: int) -> DeliveredDose:
     from photodose.planning import PlanRequest, check_request
 

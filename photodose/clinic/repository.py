@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, bindparam, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from photodose.clinic import audit
-from photodose.clinic.database import make_engine, read_only, require_current
+from photodose.clinic.database import make_engine, read_only, require_current, single_read
 from photodose.clinic.delivered import DeliveredDose
 from photodose.clinic.models import (
     AdverseEvent,
@@ -98,6 +98,7 @@ class Clinic:
         entity: str,
         entity_id: int | None,
         detail: Mapping[str, Any],
+        last_hash: str | None = None,
     ) -> None:
         audit.append(
             session,
@@ -108,6 +109,7 @@ class Clinic:
             entity_id=entity_id,
             detail=dict(detail),
             at=self.clock(),
+            last_hash=last_hash,
         )
 
     # -- writes --------------------------------------------------------------------------
@@ -144,7 +146,7 @@ class Clinic:
         blocked = any(f.level == "block" for f in findings)
         with self._write() as session:
             patient = _patient(session, pseudonym)
-            _not_before(patient, screened_on, "screened_on")
+            _not_before(patient.enrolled_on, screened_on, "screened_on")
             row = Screening(
                 patient_id=patient.id,
                 screened_on=screened_on,
@@ -207,7 +209,7 @@ class Clinic:
     def start_course(self, pseudonym: str, course: CourseIn, plan_id: int | None = None) -> int:
         with self._write() as session:
             patient = _patient(session, pseudonym)
-            _not_before(patient, course.started_on, "started_on")
+            _not_before(patient.enrolled_on, course.started_on, "started_on")
             if plan_id is not None and session.get(PlanRecord, plan_id) is None:
                 raise BadInputError("plan", plan_id, "no such plan")
             row = Course(
@@ -243,6 +245,27 @@ class Clinic:
         screened), a dose whose blocking safety checks failed (unless `override_reason`
         says why it is recorded anyway, e.g. to document what happened). A repeated
         `idempotency_key` returns the session already recorded, writing nothing."""
+        write = self.session_write(
+            course_id, delivered, dose, plan_id=plan_id, override_reason=override_reason
+        )
+        try:
+            with self._write() as session:
+                return write(session)
+        except IntegrityError as error:
+            return self.recorded_before(delivered, error)
+
+    def session_write(
+        self,
+        course_id: int,
+        delivered: SessionIn,
+        dose: DeliveredDose,
+        *,
+        plan_id: int | None = None,
+        override_reason: str | None = None,
+    ) -> Callable[[Session], int]:
+        """The write of `record_session` as a function of a transaction, for a group commit
+        (clinic/group_commit.py); a dose that failed its checks is refused here, before
+        anything is queued. An IntegrityError from it goes to `recorded_before`."""
         if dose.failed and not override_reason:
             raise BadInputError(
                 "session dose",
@@ -251,78 +274,97 @@ class Clinic:
                 reason="not recorded; if it was delivered, record it with an override reason "
                 "and an adverse event",
             )
-        try:
-            with self._write() as session:
-                if delivered.idempotency_key:
-                    done = session.scalar(
-                        select(TreatmentSession.id).where(
-                            TreatmentSession.idempotency_key == delivered.idempotency_key
-                        )
-                    )
-                    if done is not None:
-                        return done
-                course = _course(session, course_id)
-                patient = course.patient
-                day = delivered.delivered_at.date()
-                _not_before(patient, day, "delivered_at")
-                if day < course.started_on:
-                    raise BadInputError(
-                        "delivered_at",
-                        delivered.delivered_at.isoformat(),
-                        f"must be on or after the course start {course.started_on.isoformat()}",
-                    )
-                _screened(session, patient, day)
-                row = TreatmentSession(
-                    course_id=course.id,
-                    plan_id=plan_id if plan_id is not None else course.plan_id,
-                    delivered_at=delivered.delivered_at,
-                    device=delivered.device,
-                    site=course.site,
-                    side=delivered.side,
-                    spots=delivered.spots,
-                    power_W=delivered.power_W,
-                    time_per_spot_s=delivered.time_per_spot_s,
-                    skin_temperature_C=delivered.skin_temperature_C,
-                    clinician_id=_clinician_id(session, delivered.clinician),
-                    dose_model=dose.model,
-                    created_at=self.clock(),
-                    idempotency_key=delivered.idempotency_key,
+
+        def write(session: Session) -> int:
+            # Core statements, not the ORM: this is the write every session makes
+            # and one read for the idempotency key, the course, the patient and the
+            # patient's latest screening
+            # and the audit log's newest hash (the lock for it taken first)
+            audit.lock_for_append(session)
+            connection = session.connection()
+            key = delivered.idempotency_key
+            day = delivered.delivered_at.date()
+            course = connection.execute(
+                _SESSION_WRITE_CONTEXT, {"course_id": course_id, "key": key, "day": day}
+            ).first()
+            if key:
+                done = (
+                    course.done
+                    if course is not None
+                    else (connection.execute(_SESSION_BY_KEY, {"key": key}).scalar())
                 )
-                session.add(row)
-                session.flush()
-                session.add_all(
-                    [
-                        SessionDose(session_id=row.id, quantity=name, value=value, unit=unit)
-                        for name, (value, unit) in dose.quantities.items()
-                    ]
+                if done is not None:
+                    return int(done)
+            if course is None:
+                raise BadInputError("course", course_id, "no such course")
+            if course.deleted_at is not None or course.patient_deleted_at is not None:
+                raise BadInputError("course", course_id, "is deleted")
+            _not_before(course.enrolled_on, day, "delivered_at")
+            if day < course.started_on:
+                raise BadInputError(
+                    "delivered_at",
+                    delivered.delivered_at.isoformat(),
+                    f"must be on or after the course start {course.started_on.isoformat()}",
                 )
-                self._audit(
-                    session,
-                    "create",
-                    "session",
-                    row.id,
-                    {
-                        "patient": patient.pseudonym,
-                        "course_id": course.id,
-                        "session": delivered.model_dump(mode="json"),
-                        "doses": {k: list(v) for k, v in dose.quantities.items()},
-                        "failed_checks": list(dose.failed),
-                        "override_reason": override_reason,
-                    },
-                )
-                return row.id
-        except IntegrityError as error:
-            # a concurrent writer recorded the same idempotency key first
-            if delivered.idempotency_key and "idempotency" in str(error.orig).lower():
-                with Session(read_only(self.engine)) as session:
-                    done = session.scalar(
-                        select(TreatmentSession.id).where(
-                            TreatmentSession.idempotency_key == delivered.idempotency_key
-                        )
+            _check_screening(course.pseudonym, day, course if course.blocked is not None else None)
+            session_id = connection.execute(
+                insert(TreatmentSession).returning(TreatmentSession.id),
+                {
+                    "course_id": course_id,
+                    "plan_id": plan_id if plan_id is not None else course.plan_id,
+                    "delivered_at": delivered.delivered_at,
+                    "device": delivered.device,
+                    "site": course.site,
+                    "side": delivered.side,
+                    "spots": delivered.spots,
+                    "power_W": delivered.power_W,
+                    "time_per_spot_s": delivered.time_per_spot_s,
+                    "skin_temperature_C": delivered.skin_temperature_C,
+                    "clinician_id": _clinician_id(session, delivered.clinician),
+                    "dose_model": dose.model,
+                    "created_at": self.clock(),
+                    "idempotency_key": key,
+                },
+            ).scalar_one()
+            connection.execute(
+                insert(SessionDose),
+                [
+                    {"session_id": session_id, "quantity": name, "value": value, "unit": unit}
+                    for name, (value, unit) in dose.quantities.items()
+                ],
+            )
+            self._audit(
+                session,
+                "create",
+                "session",
+                session_id,
+                {
+                    "patient": course.pseudonym,
+                    "course_id": course_id,
+                    "session": delivered.model_dump(mode="json"),
+                    "doses": {k: list(v) for k, v in dose.quantities.items()},
+                    "failed_checks": list(dose.failed),
+                    "override_reason": override_reason,
+                },
+                last_hash=course.last_hash or "",
+            )
+            return int(session_id)
+
+        return write
+
+    def recorded_before(self, delivered: SessionIn, error: IntegrityError) -> int:
+        """The session a concurrent writer recorded first under the same idempotency key
+        (the conflict `error` says so); any other integrity error is raised again."""
+        if delivered.idempotency_key and "idempotency" in str(error.orig).lower():
+            with Session(read_only(self.engine)) as session:
+                done = session.scalar(
+                    select(TreatmentSession.id).where(
+                        TreatmentSession.idempotency_key == delivered.idempotency_key
                     )
-                    if done is not None:
-                        return done
-            raise
+                )
+                if done is not None:
+                    return done
+        raise error
 
     def record_assessment(
         self,
@@ -340,7 +382,7 @@ class Clinic:
         result = find_instrument(instrument).score(answers, version)
         with self._write() as session:
             patient = _patient(session, pseudonym)
-            _not_before(patient, assessed_at.date(), "assessed_at")
+            _not_before(patient.enrolled_on, assessed_at.date(), "assessed_at")
             if course_id is not None and _course(session, course_id).patient_id != patient.id:
                 raise BadInputError("course", course_id, f"is not a course of {pseudonym}")
             row = Assessment(
@@ -379,7 +421,7 @@ class Clinic:
     def record_adverse_event(self, pseudonym: str, event: AdverseEventIn) -> int:
         with self._write() as session:
             patient = _patient(session, pseudonym)
-            _not_before(patient, event.onset_on, "onset_on")
+            _not_before(patient.enrolled_on, event.onset_on, "onset_on")
             if event.session_id is not None:
                 treated = session.get(TreatmentSession, event.session_id)
                 if treated is None or treated.course.patient_id != patient.id:
@@ -455,20 +497,26 @@ class Clinic:
             return row.plan_json
 
     def course_context(self, course_id: int) -> dict[str, Any]:
-        """What the dose computation of a session in this course needs."""
-        with Session(read_only(self.engine)) as session:
-            course = _course(session, course_id)
-            patient = course.patient
-            return {
-                "course_id": course.id,
-                "site": course.site,
-                "plan_id": course.plan_id,
-                "plan_json": course.plan.plan_json if course.plan else None,
-                "skin_type": patient.skin_type,
-                "pseudonym": patient.pseudonym,
-                "diabetic": patient.diabetes_type != "none",
-                "planned_sessions": course.planned_sessions,
-            }
+        """What the dose computation of a session in this course needs, and whose course
+        it is (patient id and clinic): one joined read."""
+        with single_read(self.engine).connect() as connection:
+            row = connection.execute(_COURSE_CONTEXT, {"course_id": course_id}).one_or_none()
+        if row is None:
+            raise BadInputError("course", course_id, "no such course")
+        if row.course_deleted_at is not None or row.patient_deleted_at is not None:
+            raise BadInputError("course", course_id, "is deleted")
+        return {
+            "course_id": course_id,
+            "site": row.site,
+            "plan_id": row.plan_id,
+            "plan_json": row.plan_json,
+            "skin_type": row.skin_type,
+            "patient_id": row.patient_id,
+            "pseudonym": row.pseudonym,
+            "clinic": row.clinic,
+            "diabetic": row.diabetes_type != "none",
+            "planned_sessions": row.planned_sessions,
+        }
 
     def audit_rows(self, limit: int = 100) -> list[dict[str, Any]]:
         with Session(read_only(self.engine)) as session:
@@ -535,6 +583,57 @@ class Clinic:
 
 # -- lookups shared by the writes ----------------------------------------------------------
 
+# built once: a session is recorded many times a second and this is its one read
+_COURSE_CONTEXT = (
+    select(
+        Course.site,
+        Course.plan_id,
+        Course.planned_sessions,
+        Course.deleted_at.label("course_deleted_at"),
+        PlanRecord.plan_json,
+        Patient.id.label("patient_id"),
+        Patient.pseudonym,
+        Patient.clinic,
+        Patient.skin_type,
+        Patient.diabetes_type,
+        Patient.deleted_at.label("patient_deleted_at"),
+    )
+    .join(Patient, Patient.id == Course.patient_id)
+    .outerjoin(PlanRecord, PlanRecord.id == Course.plan_id)
+    .where(Course.id == bindparam("course_id"))
+)
+_SESSION_BY_KEY = select(TreatmentSession.id).where(
+    TreatmentSession.idempotency_key == bindparam("key")
+)
+_EARLIER = aliased(Screening)
+_LATEST_SCREENING_ID = (
+    select(_EARLIER.id)
+    .where(_EARLIER.patient_id == Patient.id, _EARLIER.screened_on <= bindparam("day"))
+    .order_by(_EARLIER.screened_on.desc(), _EARLIER.id.desc())
+    .limit(1)
+    .correlate(Patient)
+    .scalar_subquery()
+)
+_SESSION_WRITE_CONTEXT = (
+    select(
+        Course.site,
+        Course.plan_id,
+        Course.started_on,
+        Course.deleted_at,
+        Patient.id.label("patient_id"),
+        Patient.pseudonym,
+        Patient.enrolled_on,
+        Patient.deleted_at.label("patient_deleted_at"),
+        Screening.screened_on,
+        Screening.blocked,
+        _SESSION_BY_KEY.scalar_subquery().label("done"),
+        audit.LAST_HASH.scalar_subquery().label("last_hash"),
+    )
+    .join(Patient, Patient.id == Course.patient_id)
+    .outerjoin(Screening, Screening.id == _LATEST_SCREENING_ID)
+    .where(Course.id == bindparam("course_id"))
+)
+
 
 def _plan_document(plan_json: str) -> dict[str, Any]:
     try:
@@ -574,33 +673,29 @@ def _clinician_id(session: Session, code: str | None) -> int | None:
     return found
 
 
-def _not_before(patient: Patient, day: dt.date, field: str) -> None:
-    if day < patient.enrolled_on:
+def _not_before(enrolled_on: dt.date, day: dt.date, field: str) -> None:
+    if day < enrolled_on:
         raise BadInputError(
             field,
             day.isoformat(),
-            f"must be on or after enrolment ({patient.enrolled_on.isoformat()})",
+            f"must be on or after enrolment ({enrolled_on.isoformat()})",
         )
 
 
-def _screened(session: Session, patient: Patient, day: dt.date) -> None:
-    latest = session.scalar(
-        select(Screening)
-        .where(Screening.patient_id == patient.id, Screening.screened_on <= day)
-        .order_by(Screening.screened_on.desc(), Screening.id.desc())
-        .limit(1)
-    )
+def _check_screening(pseudonym: str, day: dt.date, latest: Any) -> None:
+    """Refuse treatment without a screening on or before `day`, or if the latest one
+    (a row with screened_on and blocked, or None) blocks it."""
     if latest is None:
         raise BadInputError(
             "patient",
-            patient.pseudonym,
+            pseudonym,
             f"has no contraindication screening on or before {day.isoformat()}",
             reason="screen first: photodose clinic screen",
         )
     if latest.blocked:
         raise BadInputError(
             "patient",
-            patient.pseudonym,
+            pseudonym,
             f"screening of {latest.screened_on.isoformat()} found a "
             "contraindication that blocks treatment",
         )

@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from stat import S_ISDIR
 from typing import Generic, Protocol, Self, TypeVar
 
 from pydantic import ValidationError
@@ -42,27 +43,20 @@ class SpecLibrary(Generic[SpecT]):
 
     def user_dirs(self) -> list[Path]:
         """Folders searched for user files, in order."""
+        return [Path(folder) for folder in self._user_folders()]
+
+    def _user_folders(self) -> list[str]:
+        # os.path, not pathlib: this runs for every spec a web request loads
         listed = os.environ.get(self.user_env, "").split(os.pathsep)
-        folders = [Path(p).expanduser() for p in listed if p]
-        folders.append(Path.home() / ".photodose" / f"{self.kind}s")
+        folders = [os.path.expanduser(p) for p in listed if p]
+        folders.append(os.path.join(os.path.expanduser("~"), ".photodose", f"{self.kind}s"))
         return folders
 
     def files(self) -> dict[str, Path]:
-        """Every known name and the file defining it."""
-        files: dict[str, Path] = {}
-        for folder in [self.shipped_dir, *self.user_dirs()]:
-            if not folder.is_dir():
-                continue
-            for path in sorted(folder.iterdir()):
-                if path.suffix.lower() not in SUFFIXES:
-                    continue
-                if path.stem in files and files[path.stem].resolve() != path.resolve():
-                    raise InputFileError(
-                        path,
-                        f"{self.kind} {path.stem!r} is defined twice, also in {files[path.stem]}",
-                    )
-                files[path.stem] = path
-        return files
+        """Every known name and the file defining it. A folder is listed again when its
+        modification time changes (adding, removing or renaming a file changes it)."""
+        folders = (str(self.shipped_dir), *self._user_folders())
+        return dict(_listing(self.kind, folders, tuple(_folder_stamp(f) for f in folders)))
 
     def names(self) -> list[str]:
         return sorted(self.files())
@@ -70,12 +64,13 @@ class SpecLibrary(Generic[SpecT]):
     def read_file(self, path: str | Path) -> SpecT:
         """Load and validate one file; errors (one line) name the file, the field and
         the value, or what is wrong with the file itself."""
-        path = Path(path)
-        if not path.exists():
-            raise InputFileError(path, f"no such {self.kind} file")
+        path = path if isinstance(path, Path) else Path(path)
         try:
-            stat = path.stat()
-            return _parsed(self.spec_type, str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+            stat = os.stat(path)
+        except FileNotFoundError:
+            raise InputFileError(path, f"no such {self.kind} file") from None
+        try:
+            return _parsed(self.spec_type, os.path.abspath(path), stat.st_mtime_ns, stat.st_size)
         except ValidationError as error:
             raise InputFileError(
                 path, f"invalid {self.kind}: {describe_error(error, one_line=True)}"
@@ -86,7 +81,7 @@ class SpecLibrary(Generic[SpecT]):
         folder in it: names are plain slugs such as 'wrist-median')."""
         text = str(name_or_path)
         if isinstance(name_or_path, Path) or _looks_like_path(text):
-            return self.read_file(text)
+            return self.read_file(name_or_path)
         files = self.files()
         if text not in files:
             raise BadInputError(
@@ -102,6 +97,34 @@ class SpecLibrary(Generic[SpecT]):
     def load_all(self) -> list[SpecT]:
         """Every known spec, sorted by name."""
         return [self.load(name) for name in self.names()]
+
+
+def _folder_stamp(folder: str) -> int | None:
+    """A folder's modification time, None if it is not a folder."""
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return stat.st_mtime_ns if S_ISDIR(stat.st_mode) else None
+
+
+@lru_cache(maxsize=64)
+def _listing(kind: str, folders: tuple[str, ...],
+             _stamps: tuple[int | None, ...]) -> tuple[tuple[str, Path], ...]:  # fmt: skip
+    # the folders' times are in the key; an error (a name defined twice) is not kept
+    files: dict[str, Path] = {}
+    for folder, stamp in zip(folders, _stamps, strict=True):
+        if stamp is None:
+            continue
+        for path in sorted(Path(folder).iterdir()):
+            if path.suffix.lower() not in SUFFIXES:
+                continue
+            if path.stem in files and files[path.stem].resolve() != path.resolve():
+                raise InputFileError(
+                    path, f"{kind} {path.stem!r} is defined twice, also in {files[path.stem]}"
+                )
+            files[path.stem] = path
+    return tuple(files.items())
 
 
 @lru_cache(maxsize=512)

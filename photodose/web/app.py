@@ -3,13 +3,16 @@
 Pages are rendered on the server (Jinja2) and work without JavaScript; every asset is
 served from the package (no CDN); `/api` offers the same actions as JSON, described at
 `/openapi.json`. Route handlers are plain functions (run in a thread pool) that call the
-clinic repository and the planner; they format, they do not compute.
+clinic repository and the planner; they format, they do not compute. Recording a session
+through the API, the busiest write, is async instead: two short reads on the event loop
+and a write queued for the group commit (clinic/group_commit.py), holding no thread.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, HTTPException, Request
@@ -21,9 +24,12 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from photodose._version import __version__
-from photodose.clinic.database import make_engine, read_only, require_current
+from photodose.clinic.database import make_engine, require_current, single_read
+from photodose.clinic.group_commit import GroupCommitter
 from photodose.errors import PhotodoseError
 from photodose.web import auth
 from photodose.web.access import declared_access
@@ -48,8 +54,17 @@ def create_app(
 
     engine = make_engine(url)
     require_current(engine)
-    app = FastAPI(title="photodose", version=__version__, docs_url=None, redoc_url=None)
+    committer = GroupCommitter(engine)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        committer.close()  # what is queued is committed before the server stops
+
+    app = FastAPI(title="photodose", version=__version__, docs_url=None, redoc_url=None,
+                  lifespan=lifespan)  # fmt: skip
     app.state.engine = engine
+    app.state.committer = committer
     app.state.clock = clock
     app.state.secure_cookies = secure_cookies
     app.state.templates = Jinja2Templates(directory=str(HERE / "templates"))
@@ -58,27 +73,42 @@ def create_app(
     _refuse_undeclared_routes(app)
     _add_error_handlers(app)
 
-    @app.middleware("http")
-    async def identify(request: Request, call_next: Callable) -> Response:  # type: ignore[type-arg]
-        token = request.cookies.get(SESSION_COOKIE)
-        request.state.session_token = token
-        request.state.identity = None
-        if token and not request.url.path.startswith("/static/"):
-            request.state.identity = await run_in_threadpool(_identify, engine, token, clock)
-        return await call_next(request)
-
+    app.add_middleware(Identify, engine=engine, clock=clock)
     app.add_middleware(SecurityHeaders)
     return app
 
 
-def _identify(engine: Engine, token: str, clock: Callable[[], object]) -> auth.Identity | None:
-    now = clock()
-    # most requests only read the session row; the write lock is taken only to move the
-    # idle deadline (once a minute) or to end an expired session
-    with Session(read_only(engine)) as db:
-        identity = auth.identify(db, token, now)  # type: ignore[arg-type]
-        if not db.dirty:
-            return identity
+class Identify:
+    """ASGI middleware: who is signed in (request.state.identity, None for nobody) and the
+    session token (request.state.session_token), for every request but static assets.
+
+    The session is checked on every request (revocation takes effect at once) by one
+    indexed read on the event loop; the write lock is taken, in a worker thread, only to
+    move the idle deadline (once a minute) or to end an expired session."""
+
+    def __init__(self, app: ASGIApp, engine: Engine, clock: Callable[[], object]) -> None:
+        self.app = app
+        self.engine = engine
+        self.reader = single_read(engine)
+        self.clock = clock
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            state = scope.setdefault("state", {})
+            token = HTTPConnection(scope).cookies.get(SESSION_COOKIE)
+            state["session_token"] = token
+            state["identity"] = None
+            if token and not scope["path"].startswith("/static/"):
+                now = self.clock()
+                with self.reader.connect() as connection:
+                    identity, must_write = auth.read_identity(connection, token, now)  # type: ignore[arg-type]
+                if must_write:
+                    identity = await run_in_threadpool(_identify, self.engine, token, now)
+                state["identity"] = identity
+        await self.app(scope, receive, send)
+
+
+def _identify(engine: Engine, token: str, now: object) -> auth.Identity | None:
     with Session(engine) as db, db.begin():
         return auth.identify(db, token, now)  # type: ignore[arg-type]
 

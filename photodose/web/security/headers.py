@@ -30,6 +30,15 @@ HSTS = "max-age=31536000; includeSubDomains"
 STATIC_PREFIX = "/static/"
 
 
+# encoded once, not per response
+_FIXED = [(name.encode(), value.encode()) for name, value in FIXED_HEADERS.items()]
+_REPLACED = frozenset({*(name for name, _ in _FIXED), b"cache-control"})
+_CSP = b"content-security-policy"
+_NO_STORE = (b"cache-control", b"no-store")
+_STATIC_CACHE = (b"cache-control", b"public, max-age=3600")
+_HSTS = (b"strict-transport-security", HSTS.encode())
+
+
 class SecurityHeaders:
     """ASGI middleware adding the headers above to every HTTP response."""
 
@@ -46,20 +55,17 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 given = message.get("headers", [])
+                headers = [(k, v) for k, v in given if k.lower() not in _REPLACED]
                 # a route may set a stricter CSP of its own (the standalone reports)
-                own_csp = [(k, v) for k, v in given if k.lower() == b"content-security-policy"]
-                headers = [(k, v) for k, v in given
-                           if k.decode("latin-1").lower() not in FIXED_HEADERS
-                           and k.decode("latin-1").lower() != "cache-control"]  # fmt: skip
-                for name, value in FIXED_HEADERS.items():
-                    if name == "content-security-policy" and own_csp:
-                        headers.extend(own_csp[:1])
-                        continue
-                    headers.append((name.encode(), value.encode()))
-                cache = "public, max-age=3600" if path.startswith(STATIC_PREFIX) else "no-store"
-                headers.append((b"cache-control", cache.encode()))
+                own_csp = [(k, v) for k, v in given if k.lower() == _CSP]
+                if own_csp:
+                    headers.extend(own_csp[:1])
+                    headers.extend(item for item in _FIXED if item[0] != _CSP)
+                else:
+                    headers.extend(_FIXED)
+                headers.append(_STATIC_CACHE if path.startswith(STATIC_PREFIX) else _NO_STORE)
                 if tls:
-                    headers.append((b"strict-transport-security", HSTS.encode()))
+                    headers.append(_HSTS)
                 message["headers"] = headers
             await send(message)
 
