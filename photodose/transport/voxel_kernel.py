@@ -55,7 +55,9 @@ _INF = math.inf
 # cache (skinvessel's 8 million voxels, 64 MB) each addition is a memory miss, which
 # stalls the walk when it is done in place but overlaps with the others in a tight loop.
 # The additions are applied in the order they were made, so the sums are the same.
+# A grid that fits in the cache (up to QUEUE_ABOVE entries, 2 MB) is added into directly.
 PENDING = 4096
+QUEUE_ABOVE = 1 << 18
 # below this optical depth 1 - exp(-a) is summed as a series (see _absorbed_share)
 _SERIES_MAX = 1.0 / 32.0
 
@@ -122,12 +124,15 @@ def _face_distance(p: float, u: float, i: int, h: float) -> float:
 def _axis_walk(p: float, u: float, i: int, h: float) -> tuple[float, float, int]:
     """One axis of the voxel walk for direction cosine `u` at position `p` in voxel `i`:
     the path length across a whole voxel, the distance to the next face (never negative)
-    and the index step towards it."""
-    if u > 0.0:
-        return h / u, _face_distance(p, u, i, h), 1
-    if u < 0.0:
-        return -h / u, _face_distance(p, u, i, h), -1
-    return _INF, _INF, 0
+    and the index step towards it. Written as selections, not branches: after a
+    scattering the signs of the direction cosines are random, and mispredicted branches
+    cost more than the arithmetic."""
+    if u == 0.0:
+        return _INF, _INF, 0
+    inv = 1.0 / u
+    forward = u > 0.0
+    face = (i + 1) * h if forward else i * h
+    return h * abs(inv), max(0.0, (face - p) * inv), 1 if forward else -1
 
 
 @njit(cache=True, inline="always")
@@ -188,6 +193,7 @@ def run_photons(
     queued_index = np.empty(PENDING, dtype=np.int64)
     queued_track = np.empty(PENDING)
     queued = 0
+    queue = n_gates * n_voxels > QUEUE_ABOVE
     scatterings = 0
     lost = 0
     crossings = 0
@@ -356,6 +362,7 @@ def run_photons(
         s_left = 0.0  # ... and the distance it lasts in this medium (mm)
         draw = True
         absorbed = 0.0
+        medium_track = 0.0  # track length tallied in this medium since entering it
         steps = 0
         new_direction = True
         d_x = d_y = d_z = 0.0
@@ -376,15 +383,12 @@ def run_photons(
                 cross_y, d_y, step_y = _axis_walk(y, uy, iy, h)
                 cross_z, d_z, step_z = _axis_walk(z, uz, iz, h)
                 new_direction = False
-            if d_x <= d_y and d_x <= d_z:
-                d_face = d_x
-                axis = 0
-            elif d_y <= d_z:
-                d_face = d_y
-                axis = 1
-            else:
-                d_face = d_z
-                axis = 2
+            # the nearest face, by selections (see _axis_walk)
+            y_or_z = 1 if d_y <= d_z else 2
+            d_yz = min(d_y, d_z)
+            x_first = d_x <= d_yz
+            axis = 0 if x_first else y_or_z
+            d_face = d_x if x_first else d_yz
             crossing = d_face <= s_left
             step = d_face if crossing else s_left
             time_up = False
@@ -408,15 +412,17 @@ def run_photons(
                     gate = n_gates - 1
                 slot = gate * n_voxels + idx if gate >= 0 else -1
             if slot >= 0:
-                queued_index[queued] = slot
-                queued_track[queued] = track
-                queued += 1
                 fluence_z[iz] += track
-                fluence_by_label[label] += track
-                absorbed_by_label[label] += track * mu_a
-                if queued == PENDING:
-                    _apply(fluence_flat, queued_index, queued_track, queued)
-                    queued = 0
+                medium_track += track
+                if not queue:
+                    fluence_flat[slot] += track
+                else:
+                    queued_index[queued] = slot
+                    queued_track[queued] = track
+                    queued += 1
+                    if queued == PENDING:
+                        _apply(fluence_flat, queued_index, queued_track, queued)
+                        queued = 0
             absorbed += lost_w
             w -= lost_w
             s_left -= step
@@ -522,6 +528,9 @@ def run_photons(
             iy = jy
             iz = jz
             idx = j
+            fluence_by_label[label] += medium_track
+            absorbed_by_label[label] += medium_track * mu_a
+            medium_track = 0.0
             label = next_label
             mu_s = mus[label]
             mu_a = mua[label]
@@ -530,6 +539,8 @@ def run_photons(
             ns_mm = ns_per_mm[label]
             s_left = optical_left / mu_s if mu_s > 0.0 else _INF
         energy[ENERGY_ABSORBED] += absorbed
+        fluence_by_label[label] += medium_track
+        absorbed_by_label[label] += medium_track * mu_a
     _apply(fluence_flat, queued_index, queued_track, queued)
     counts[COUNT_SCATTERINGS] += scatterings
     counts[COUNT_LOST] += lost
