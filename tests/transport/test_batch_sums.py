@@ -5,6 +5,7 @@ statistics (batch_sums.add_batch), the mean and standard error from them
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from photodose.specs import OpticalProperties
 from photodose.specs.volume import Medium, Slab, Sphere, Volume
@@ -12,6 +13,7 @@ from photodose.specs.voxel_simulation import TimeGates, VoxelSimulation, VoxelSo
 from photodose.transport.batch_sums import add_batch
 from photodose.transport.tallies import Accumulator
 from photodose.transport.voxel import VoxelRun
+from photodose.transport.voxel_kernel import QUEUE_ABOVE
 
 
 def test_add_batch_matches_the_numpy_expressions_bit_for_bit() -> None:
@@ -99,14 +101,17 @@ def test_unequal_batches_give_the_weighted_spread() -> None:
     assert np.array_equal(error[:10], accumulator.standard_error("small"))
 
 
-def test_voxel_kernel_marginals_equal_the_sums_of_its_fluence() -> None:
+@pytest.mark.parametrize("dims", [(12, 10, 16), (66, 64, 64)])
+def test_voxel_kernel_marginals_equal_the_sums_of_its_fluence(dims: tuple[int, int, int]) -> None:
     """The per-depth and per-medium sums the kernel tallies as it goes are the sums of
-    its per-voxel fluence (over time gates), whatever voxels the packets visited."""
+    its per-voxel fluence (over time gates), whatever voxels the packets visited: on a
+    small grid added into directly, on a large one (over QUEUE_ABOVE voxels x gates)
+    through the queue of additions."""
     skin = OpticalProperties(mua_per_mm=0.3, mus_per_mm=12.0, g=0.8, n=1.4)
     vessel = OpticalProperties(mua_per_mm=2.0, mus_per_mm=20.0, g=0.9, n=1.37)
     volume = Volume(
         media=(Medium(name="skin", optics=skin), Medium(name="vessel", optics=vessel)),
-        voxel_mm=0.25, dims=(12, 10, 16),
+        voxel_mm=0.25, dims=dims,
         shapes=(Slab(label=1, start_mm=0.0, end_mm=3.5),
                 Sphere(label=2, center_mm=(1.5, 1.25, 1.5), radius_mm=0.6)),
     )  # fmt: skip
@@ -119,6 +124,7 @@ def test_voxel_kernel_marginals_equal_the_sums_of_its_fluence() -> None:
     tallies = run.run_photons(0, 300)
     cw = tallies.fluence.sum(axis=0)
     assert cw.sum() > 0.0 and tallies.fluence.shape[0] == 3
+    assert (tallies.fluence.size > QUEUE_ABOVE) == (dims[0] > 12)
     labels = run.labels.ravel()
     np.testing.assert_allclose(tallies.fluence_z, cw.sum(axis=(0, 1)), rtol=1e-12)
     np.testing.assert_allclose(tallies.fluence_by_label,
