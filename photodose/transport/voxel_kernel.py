@@ -548,15 +548,18 @@ def run_photons(
 
 
 @njit(cache=True, nogil=True)
-def times_label_value(values, errors, labels, per_label, out_values, out_errors):  # fmt: skip
-    """out = values x per_label[label] voxel by voxel (and the same for errors), in one
-    pass without a per-voxel copy of per_label."""
+def scale_by_label(values, errors, labels, per_label, out_values, out_errors,
+                   voxels_by_label):  # fmt: skip
+    """out = values x per_label[label] voxel by voxel (and the same for errors), and the
+    voxels of each label counted, in one pass without a per-voxel copy of per_label."""
     flat_labels = labels.reshape(-1)
     flat_values = values.reshape(-1)
     flat_errors = errors.reshape(-1)
     flat_out = out_values.reshape(-1)
     flat_out_errors = out_errors.reshape(-1)
     for i in range(flat_labels.shape[0]):
-        factor = per_label[flat_labels[i]]
+        label = flat_labels[i]
+        factor = per_label[label]
         flat_out[i] = flat_values[i] * factor
         flat_out_errors[i] = flat_errors[i] * factor
+        voxels_by_label[label] += 1
