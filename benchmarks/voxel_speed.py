@@ -157,7 +157,7 @@ def main() -> None:
     parser.add_argument("--mcxcl", required=True, help="path of the mcxcl binary")
     parser.add_argument("--photons", type=int, default=1_000_000)
     parser.add_argument("--skinvessel-photons", type=int, default=100_000)
-    parser.add_argument("--slab-photons", type=int, default=20_000)
+    parser.add_argument("--slab-photons", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--cases", nargs="*", default=list(CASES))
     parser.add_argument("--json", type=Path, help="also write the figures here")
