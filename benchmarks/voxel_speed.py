@@ -17,7 +17,8 @@ JSON with the same photon count, one after the other in this run:
   against MCX-CL's own kernel speed (photon/ms, which leaves out its OpenCL build) and its
   wall time; and photons per CPU-second (process CPU time; MCX-CL's includes its ~0.6 s
   OpenCL build), which depends less on what else the shared machine runs.
-Then the slab: scattering events per second of the voxel and layered engines on one slab.
+Then the slab: scattering events per second of the voxel and layered engines on one slab,
+each warmed up first (slab_events).
 The machine is shared: run niced, and read the figures as ratios taken in the same run.
 """
 
@@ -122,15 +123,20 @@ def compare_case(binary: str, case: Path, photons: int, workers: int) -> dict[st
 
 
 def slab_events(photons: int, workers: int) -> dict[str, float]:
-    """Scattering events per second on one slab, voxel vs layered, same optics."""
+    """Scattering events per second on one slab, voxel vs layered, same optics. Each
+    engine first runs 100 photons untimed, so that neither pays in its figures for
+    loading its compiled kernel or for the libraries (xarray's first use of dask.array)
+    that the first result built in the process imports."""
     tissue = OpticalProperties(mua_per_mm=0.01, mus_per_mm=10.0, g=0.9, n=1.4)
     stack = TissueStack(layers=(Layer(name="slab", thickness_mm=10.0, tissue=tissue),))
-    started = time.process_time()
-    _, layered = simulate_with_stats(Simulation(stack=stack, photons=photons), workers=workers)
-    layered_cpu = time.process_time() - started
     volume = Volume.from_stack(stack, voxel_mm=0.5, width_mm=40.0)
     voxel_sim = VoxelSimulation(volume=volume, photons=photons,
                                 source=VoxelSource(position_mm=(20.0, 20.0, 0.0)))  # fmt: skip
+    simulate_with_stats(Simulation(stack=stack, photons=100), workers=workers)
+    simulate_voxel_with_stats(voxel_sim.updated(photons=100), workers=workers)
+    started = time.process_time()
+    _, layered = simulate_with_stats(Simulation(stack=stack, photons=photons), workers=workers)
+    layered_cpu = time.process_time() - started
     started = time.process_time()
     _, voxel = simulate_voxel_with_stats(voxel_sim, workers=workers)
     voxel_cpu = time.process_time() - started
@@ -151,7 +157,7 @@ def main() -> None:
     parser.add_argument("--mcxcl", required=True, help="path of the mcxcl binary")
     parser.add_argument("--photons", type=int, default=1_000_000)
     parser.add_argument("--skinvessel-photons", type=int, default=100_000)
-    parser.add_argument("--slab-photons", type=int, default=20_000)
+    parser.add_argument("--slab-photons", type=int, default=100_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--cases", nargs="*", default=list(CASES))
     parser.add_argument("--json", type=Path, help="also write the figures here")

@@ -62,16 +62,20 @@ def run_and_reduce(
     photons: int,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
+    added: Callable[[Tallies], None] | None = None,
 ) -> tuple[Accumulator, float]:
     """Run batches 0 .. batch_count - 1 on a thread pool, add them in batch order (any
-    engine's tallies), calling progress(photons_done, photons) after each; returns the
-    accumulator and the wall time of the runs in s."""
+    engine's tallies), calling progress(photons_done, photons) after each and handing
+    each batch's tallies, once added, to `added` (which may reuse their arrays); returns
+    the accumulator and the wall time of the runs in s."""
     accumulator = Accumulator()
     done = 0
 
     def add(_: int, result: tuple[Tallies, int]) -> None:
         nonlocal done
         accumulator.add(*result)
+        if added is not None:
+            added(result[0])
         done += result[1]
         if progress is not None:
             progress(done, photons)

@@ -10,6 +10,7 @@ error of a sum needs the per-batch sums.
 
 from __future__ import annotations
 
+import mmap
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -71,9 +72,25 @@ class BatchTallies:
         }
 
 
+_NONE = np.zeros(0)
+# Above this size a running sum is allocated as plain anonymous memory: numpy asks the
+# kernel for transparent huge pages for large arrays, and on this machine (a VM) a
+# process's first touch of fresh huge pages costs ~2 ms/MB, three times its 4 kB pages,
+# while the sums are read in order and gain nothing from huge pages.
+_PLAIN_PAGES_BYTES = 1 << 22
+
+
+def _zeros(shape: tuple[int, ...]) -> np.ndarray:
+    size = int(np.prod(shape, dtype=np.int64))
+    if size * 8 < _PLAIN_PAGES_BYTES:
+        return np.zeros(shape)
+    return np.frombuffer(mmap.mmap(-1, size * 8), dtype=np.float64).reshape(shape)
+
+
 @dataclass
 class Accumulator:
-    """Sums of T_b, T_b^2 and n_b T_b per named tally, fed batches in order."""
+    """Sums of T_b, T_b^2 and n_b T_b per named tally, fed batches in order. While every
+    batch holds the same n photons, sum n_b T_b is n sum T_b and is not kept."""
 
     photons: int = 0
     photons_squared: int = 0
@@ -83,10 +100,19 @@ class Accumulator:
     sums: dict[str, np.ndarray] = field(default_factory=dict)
     squares: dict[str, np.ndarray] = field(default_factory=dict)
     weighted: dict[str, np.ndarray] = field(default_factory=dict)
+    batch_size: int = 0
+    """Photons per batch while they are all equal (0 before the first, -1 once they
+    differ: from then on `weighted` holds sum n_b T_b)."""
 
     def add(self, batch: Tallies, n_photons: int) -> None:
         from photodose.transport.batch_sums import add_batch  # numba: Monte Carlo runs only
 
+        if self.batch_size == 0:
+            self.batch_size = n_photons
+        elif self.batch_size > 0 and n_photons != self.batch_size:
+            for name, sums in self.sums.items():
+                self.weighted[name] = self.batch_size * sums
+            self.batch_size = -1
         self.photons += n_photons
         self.photons_squared += n_photons * n_photons
         self.batches += 1
@@ -95,22 +121,47 @@ class Accumulator:
         self.counts += batch.counts
         for name, tally in batch.with_marginals().items():
             if name not in self.sums:
-                self.sums[name] = np.zeros(np.shape(tally))
-                self.squares[name] = np.zeros(np.shape(tally))
-                self.weighted[name] = np.zeros(np.shape(tally))
+                self.sums[name] = _zeros(np.shape(tally))
+                self.squares[name] = _zeros(np.shape(tally))
+                if self.batch_size < 0:
+                    self.weighted[name] = _zeros(np.shape(tally))
             flat = np.ascontiguousarray(tally, dtype=np.float64).reshape(-1)
+            weighted = self.weighted[name].reshape(-1) if self.batch_size < 0 else _NONE
             add_batch(self.sums[name].reshape(-1), self.squares[name].reshape(-1),
-                      self.weighted[name].reshape(-1), flat, float(n_photons))  # fmt: skip
+                      weighted, flat, float(n_photons))  # fmt: skip
+
+    def _weighted(self, name: str) -> np.ndarray:
+        """sum n_b T_b."""
+        if self.batch_size < 0:
+            return self.weighted[name]
+        return self.batch_size * self.sums[name]
 
     def mean(self, name: str) -> np.ndarray:
         """Tally per launched photon."""
         return self.sums[name] / self.photons
+
+    def mean_and_error(
+        self, name: str, scale: float = 1.0, out: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """mean(name) x scale and standard_error(name) x scale, in one compiled pass,
+        into `out` (two float64 arrays of the tally's shape) when given."""
+        from photodose.transport.batch_sums import mean_and_error
+
+        if self.batches < 2:
+            return self.mean(name) * scale, np.full_like(self.sums[name], np.nan)
+        mean, error = out or (np.empty_like(self.sums[name]), np.empty_like(self.sums[name]))
+        weighted = self.weighted[name].reshape(-1) if self.batch_size < 0 else _NONE
+        mean_and_error(self.sums[name].reshape(-1), self.squares[name].reshape(-1),
+                       weighted, float(max(self.batch_size, 0)), float(self.photons),
+                       float(self.photons_squared), self.batches / (self.batches - 1),
+                       float(scale), mean.reshape(-1), error.reshape(-1))  # fmt: skip
+        return mean, error
 
     def standard_error(self, name: str) -> np.ndarray:
         if self.batches < 2:
             return np.full_like(self.sums[name], np.nan)
         n = float(self.photons)
         m = self.sums[name] / n
-        spread = self.squares[name] - 2.0 * m * self.weighted[name] + m * m * self.photons_squared
+        spread = self.squares[name] - 2.0 * m * self._weighted(name) + m * m * self.photons_squared
         variance = self.batches / (self.batches - 1) * np.maximum(spread, 0.0) / (n * n)
         return np.sqrt(variance)

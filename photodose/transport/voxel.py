@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from queue import Empty, SimpleQueue
 
 import numpy as np
 import xarray as xr
@@ -56,32 +57,28 @@ def _unit(v: tuple[float, float, float]) -> np.ndarray:
 
 @dataclass
 class VoxelTallies:
-    """One batch's tallies; marginals are computed per batch so their errors are right."""
+    """One batch's tallies. The marginals (per depth, per medium) are tallied by the
+    kernel per batch, so their errors come from their own spread between batches."""
 
     fluence: np.ndarray  # (gates, x, y, z) weighted track length, mm
     rd_xy: np.ndarray
     tt_xy: np.ndarray
     energy: np.ndarray
     counts: np.ndarray
-    labels: np.ndarray
-    mua_by_label: np.ndarray
+    fluence_z: np.ndarray
+    fluence_by_label: np.ndarray
+    absorbed_by_label: np.ndarray
 
     def with_marginals(self) -> dict[str, np.ndarray]:
         cw = self.fluence.sum(axis=0) if self.fluence.shape[0] > 1 else self.fluence[0]
-        n_labels = self.mua_by_label.shape[0]
-        absorbed_by_label = np.zeros(n_labels)
-        fluence_by_label = np.zeros(n_labels)
-        fluence_z = np.zeros(cw.shape[2])
-        kernel.marginals(cw, self.labels, self.mua_by_label,
-                         absorbed_by_label, fluence_by_label, fluence_z)  # fmt: skip
         out = {
             "fluence": cw,
-            "fluence_z": fluence_z,
+            "fluence_z": self.fluence_z,
             "rd_xy": self.rd_xy,
             "tt_xy": self.tt_xy,
             "energy": self.energy,
-            "absorbed_by_label": absorbed_by_label[1:],
-            "fluence_by_label": fluence_by_label[1:],
+            "absorbed_by_label": self.absorbed_by_label[1:],
+            "fluence_by_label": self.fluence_by_label[1:],
         }
         if self.fluence.shape[0] > 1:
             out["fluence_t"] = self.fluence
@@ -103,6 +100,10 @@ class VoxelRun:
     emitter_cdf: np.ndarray
     angle_rad: np.ndarray
     angle_cdf: np.ndarray
+    # zeroed fluence arrays of added batches, for the next batches: a fresh one would
+    # cost page faults over the whole grid (64 MB for skinvessel) per batch
+    spare: SimpleQueue[np.ndarray] = field(default_factory=SimpleQueue, compare=False,
+                                           repr=False)  # fmt: skip
 
     @classmethod
     def prepare(cls, simulation: VoxelSimulation) -> VoxelRun:
@@ -140,14 +141,19 @@ class VoxelRun:
     def run_photons(self, first: int, count: int) -> VoxelTallies:
         sim, source = self.simulation, self.simulation.source
         nx, ny, nz = self.labels.shape
+        try:
+            fluence = self.spare.get_nowait()
+        except Empty:
+            fluence = np.zeros((self.gates, nx, ny, nz))
         tallies = VoxelTallies(
-            fluence=np.zeros((self.gates, nx, ny, nz)),
+            fluence=fluence,
             rd_xy=np.zeros((nx, ny)),
             tt_xy=np.zeros((nx, ny)),
             energy=np.zeros(kernel.ENERGY_SLOTS),
             counts=np.zeros(kernel.COUNT_SLOTS, dtype=np.int64),
-            labels=self.labels,
-            mua_by_label=self.mua,
+            fluence_z=np.zeros(nz),
+            fluence_by_label=np.zeros(self.mua.shape[0]),
+            absorbed_by_label=np.zeros(self.mua.shape[0]),
         )
         gates = sim.time_gates
         t_start = gates.start_s * 1e9 if gates else 0.0
@@ -165,8 +171,25 @@ class VoxelRun:
             roulette.weight_threshold if roulette else 0.0,
             roulette.survival_chance if roulette else 1.0,
             tallies.fluence, tallies.rd_xy, tallies.tt_xy, tallies.energy, tallies.counts,
+            tallies.fluence_z, tallies.fluence_by_label, tallies.absorbed_by_label,
         )  # fmt: skip
         return tallies
+
+    def recycle(self, tallies: VoxelTallies) -> None:
+        """Keep an added batch's fluence array, zeroed, for a later batch."""
+        tallies.fluence.fill(0.0)
+        self.spare.put(tallies.fluence)
+
+    def grid_array(self) -> np.ndarray:
+        """A float64 [x, y, z] array of undefined content for a result: a spare batch
+        array when one is left (its memory already paged in), else a new one."""
+        try:
+            spare = self.spare.get_nowait()
+        except Empty:
+            return np.empty(self.labels.shape)
+        if spare.shape[0] == 1:
+            return spare[0]
+        return np.empty(self.labels.shape)
 
     def run_batch(self, index: int) -> tuple[VoxelTallies, int]:
         first, count = self.bounds[index]
@@ -203,7 +226,8 @@ def run_tallies(
     prepared = VoxelRun.prepare(simulation)
     prepared.run_photons(0, 0)  # load or compile the kernel before the clock starts
     accumulator, elapsed_s = run_and_reduce(prepared.run_batch, simulation.batch_count,
-                                            simulation.photons, workers, progress)  # fmt: skip
+                                            simulation.photons, workers, progress,
+                                            prepared.recycle)  # fmt: skip
     stats = RunStats(
         elapsed_s=elapsed_s,
         photons=simulation.photons,
@@ -222,19 +246,25 @@ def finish(
     h = volume.voxel_mm
     nx, ny, nz = volume.dims
     voxel_mm3 = h**3
-    mua_voxel = prepared.mua[prepared.labels]
 
     def both(name: str, scale: float | np.ndarray = 1.0) -> tuple[np.ndarray, np.ndarray]:
-        return accumulator.mean(name) * scale, accumulator.standard_error(name) * scale
+        if isinstance(scale, np.ndarray):
+            return accumulator.mean(name) * scale, accumulator.standard_error(name) * scale
+        return accumulator.mean_and_error(name, scale)
 
-    fluence, fluence_se = both("fluence", 1.0 / voxel_mm3)
+    fluence, fluence_se = accumulator.mean_and_error(
+        "fluence", 1.0 / voxel_mm3, out=(prepared.grid_array(), prepared.grid_array()))
+    absorbed, absorbed_se = prepared.grid_array(), prepared.grid_array()
+    voxels_by_label = np.zeros(len(volume.media) + 1, dtype=np.int64)
+    kernel.scale_by_label(fluence, fluence_se, prepared.labels, prepared.mua,
+                          absorbed, absorbed_se, voxels_by_label)  # fmt: skip
+    voxels_by_label = voxels_by_label[1:]
     # laterally integrated: W/mm^2 x mm^2 per W, per mm of depth -> per mm
     plane, plane_se = both("fluence_z", 1.0 / h)
     rd, rd_se = both("rd_xy", 1.0 / h**2)
     tt, tt_se = both("tt_xy", 1.0 / h**2)
     energy, energy_se = both("energy")
     by_label, by_label_se = both("absorbed_by_label")
-    voxels_by_label = np.bincount(prepared.labels.ravel(), minlength=len(volume.media) + 1)[1:]
     per_voxel = 1.0 / (voxel_mm3 * np.maximum(voxels_by_label, 1))
     mean_by_label, mean_by_label_se = both("fluence_by_label", per_voxel)
     xyz = ("x_mm", "y_mm", "z_mm")
@@ -244,9 +274,9 @@ def finish(
         "fluence_rate_per_mm2": (xyz, fluence, {
             "units": "mm-2", "long_name": "CW fluence rate per watt of source power"}),
         "fluence_rate_per_mm2_se": (xyz, fluence_se, {"units": "mm-2"}),
-        "absorbed_per_mm3": (xyz, fluence * mua_voxel, {
+        "absorbed_per_mm3": (xyz, absorbed, {
             "units": "mm-3", "long_name": "absorbed power density per watt"}),
-        "absorbed_per_mm3_se": (xyz, fluence_se * mua_voxel, {"units": "mm-3"}),
+        "absorbed_per_mm3_se": (xyz, absorbed_se, {"units": "mm-3"}),
         "fluence_rate_z_per_mm": (("z_mm",), plane, {
             "units": "mm-1", "long_name": "fluence rate integrated over x and y"}),
         "fluence_rate_z_per_mm_se": (("z_mm",), plane_se, {"units": "mm-1"}),
@@ -295,10 +325,8 @@ def finish(
             "units": "mm-2 s-1", "long_name": "fluence rate per time gate per joule launched "
             "(MCX's normalised output)"})  # fmt: skip
         data["fluence_rate_t_per_mm2_s_se"] = (dims, f_t_se, {"units": "mm-2 s-1"})
-    dataset = xr.Dataset(data, coords=coords)
-    # the names shared with layered results carry the shared schema's attributes
-    for name in [*dataset.data_vars, *dataset.coords]:
-        dataset[name].attrs.update(schema.schema_attrs(str(name)))
+    dataset = xr.Dataset({name: _variable(name, *v) for name, v in data.items()},
+                         coords={name: _variable(name, *v) for name, v in coords.items()})
     dataset.attrs.update(
         normalisation="per watt of source power (launched, before specular reflection); "
         "multiply by the device's power in W",
@@ -317,6 +345,15 @@ def finish(
     if simulation.wavelength_nm is not None:
         dataset.attrs["wavelength_nm"] = simulation.wavelength_nm
     return dataset
+
+
+def _variable(name: str, dims: tuple[str, ...] | str, values: object,
+              attrs: dict | None = None) -> xr.Variable:  # fmt: skip
+    """A ready-made xarray variable; the names shared with layered results carry the
+    shared schema's attributes. Made directly from arrays, which also keeps xarray from
+    importing dask.array (0.45 s here) to check what the data are."""
+    attrs = {**(attrs or {}), **schema.schema_attrs(name)}
+    return xr.Variable(dims, np.asarray(values), attrs, fastpath=True)
 
 
 def simulate_voxel(

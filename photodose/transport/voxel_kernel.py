@@ -51,6 +51,15 @@ COUNT_SLOTS = 3
 C_MM_PER_NS = 299.792458  # speed of light in vacuum (CODATA, exact by SI definition)
 MAX_STEPS = 100_000_000
 _INF = math.inf
+# Fluence additions are queued and applied PENDING at a time: on a grid larger than the
+# cache (skinvessel's 8 million voxels, 64 MB) each addition is a memory miss, which
+# stalls the walk when it is done in place but overlaps with the others in a tight loop.
+# The additions are applied in the order they were made, so the sums are the same.
+# A grid that fits in the cache (up to QUEUE_ABOVE entries, 2 MB) is added into directly.
+PENDING = 4096
+QUEUE_ABOVE = 1 << 18
+# below this optical depth 1 - exp(-a) is summed as a series (see _absorbed_share)
+_SERIES_MAX = 1.0 / 32.0
 
 
 @njit(cache=True, inline="always")
@@ -115,12 +124,33 @@ def _face_distance(p: float, u: float, i: int, h: float) -> float:
 def _axis_walk(p: float, u: float, i: int, h: float) -> tuple[float, float, int]:
     """One axis of the voxel walk for direction cosine `u` at position `p` in voxel `i`:
     the path length across a whole voxel, the distance to the next face (never negative)
-    and the index step towards it."""
-    if u > 0.0:
-        return h / u, _face_distance(p, u, i, h), 1
-    if u < 0.0:
-        return -h / u, _face_distance(p, u, i, h), -1
-    return _INF, _INF, 0
+    and the index step towards it. Written as selections, not branches: after a
+    scattering the signs of the direction cosines are random, and mispredicted branches
+    cost more than the arithmetic."""
+    if u == 0.0:
+        return _INF, _INF, 0
+    inv = 1.0 / u
+    forward = u > 0.0
+    face = (i + 1) * h if forward else i * h
+    return h * abs(inv), max(0.0, (face - p) * inv), 1 if forward else -1
+
+
+@njit(cache=True, inline="always")
+def _absorbed_share(a: float) -> float:
+    """1 - exp(-a) for a >= 0: the share of a packet's weight absorbed over optical depth
+    a. For a < 1/32 the Taylor series to a^7 (relative error below a^7 / 8! / a < 1e-15),
+    which costs a few multiply-adds where expm1 is a library call; voxel segments are
+    mostly far shorter than an absorption length."""
+    if a < _SERIES_MAX:
+        return a * (1.0 - a * (1.0 / 2.0 - a * (1.0 / 6.0 - a * (1.0 / 24.0 - a * (
+            1.0 / 120.0 - a * (1.0 / 720.0 - a * (1.0 / 5040.0)))))))
+    return -math.expm1(-a)
+
+
+@njit(cache=True, inline="always")
+def _apply(target: np.ndarray, index: np.ndarray, value: np.ndarray, count: int) -> None:
+    for q in range(count):
+        target[index[q]] += value[q]
 
 
 @njit(cache=True, nogil=True, fastmath={"nsz", "arcp", "contract"})
@@ -130,11 +160,13 @@ def run_photons(
     source_kind, source_pos, source_dir, source_radius,
     emitter_pos, emitter_dir, emitter_cdf, angle_rad, angle_cdf,
     t_start_ns, t_end_ns, gate_ns, weight_threshold, survival_chance,
-    fluence, rd_xy, tt_xy, energy, counts,
+    fluence, rd_xy, tt_xy, energy, counts, fluence_z, fluence_by_label, absorbed_by_label,
 ):  # fmt: skip
     """Run photons first_photon .. first_photon + n_photons - 1 and add into the tallies:
     fluence[gate, x, y, z] (weighted track length, mm), rd_xy / tt_xy (weight leaving by
-    the z = 0 / z = max faces per column), energy[slot] (weight per fate, see above).
+    the z = 0 / z = max faces per column), energy[slot] (weight per fate, see above),
+    and the fluence's marginals as it is tallied (summed over gates): fluence_z[z] (over
+    x and y), fluence_by_label[label] and absorbed_by_label[label] (times that mua).
     `emitter_cdf` is the cumulative power share of the LED emitters; `angle_cdf` over
     `angle_rad` the cumulative emission of a measured profile (empty: Lambertian).
     t_end_ns = inf and weight_threshold = 0 switch time gates and roulette off."""
@@ -158,6 +190,10 @@ def run_photons(
             inv_mua[m] = 1.0 / mua[m]
         ns_per_mm[m] = n_index[m] / C_MM_PER_NS
     state = np.empty(4, dtype=np.uint64)
+    queued_index = np.empty(PENDING, dtype=np.int64)
+    queued_track = np.empty(PENDING)
+    queued = 0
+    queue = n_gates * n_voxels > QUEUE_ABOVE
     scatterings = 0
     lost = 0
     crossings = 0
@@ -326,6 +362,7 @@ def run_photons(
         s_left = 0.0  # ... and the distance it lasts in this medium (mm)
         draw = True
         absorbed = 0.0
+        medium_track = 0.0  # track length tallied in this medium since entering it
         steps = 0
         new_direction = True
         d_x = d_y = d_z = 0.0
@@ -346,15 +383,12 @@ def run_photons(
                 cross_y, d_y, step_y = _axis_walk(y, uy, iy, h)
                 cross_z, d_z, step_z = _axis_walk(z, uz, iz, h)
                 new_direction = False
-            if d_x <= d_y and d_x <= d_z:
-                d_face = d_x
-                axis = 0
-            elif d_y <= d_z:
-                d_face = d_y
-                axis = 1
-            else:
-                d_face = d_z
-                axis = 2
+            # the nearest face, by selections (see _axis_walk)
+            y_or_z = 1 if d_y <= d_z else 2
+            d_yz = min(d_y, d_z)
+            x_first = d_x <= d_yz
+            axis = 0 if x_first else y_or_z
+            d_face = d_x if x_first else d_yz
             crossing = d_face <= s_left
             step = d_face if crossing else s_left
             time_up = False
@@ -366,19 +400,29 @@ def run_photons(
                 t_ns += step * ns_mm
             # Beer-Lambert over the segment; its track length goes to the fluence
             if mu_a > 0.0:
-                lost_w = -w * math.expm1(-mu_a * step)
+                lost_w = w * _absorbed_share(mu_a * step)
                 track = lost_w * inv_mu_a
             else:
                 lost_w = 0.0
                 track = w * step
+            slot = idx
             if gated:
                 gate = int((t_ns - t_start_ns) * inv_gate_ns) if t_ns >= t_start_ns else -1
                 if gate >= n_gates:
                     gate = n_gates - 1
-                if gate >= 0:
-                    fluence_flat[gate * n_voxels + idx] += track
-            else:
-                fluence_flat[idx] += track
+                slot = gate * n_voxels + idx if gate >= 0 else -1
+            if slot >= 0:
+                fluence_z[iz] += track
+                medium_track += track
+                if not queue:
+                    fluence_flat[slot] += track
+                else:
+                    queued_index[queued] = slot
+                    queued_track[queued] = track
+                    queued += 1
+                    if queued == PENDING:
+                        _apply(fluence_flat, queued_index, queued_track, queued)
+                        queued = 0
             absorbed += lost_w
             w -= lost_w
             s_left -= step
@@ -484,6 +528,9 @@ def run_photons(
             iy = jy
             iz = jz
             idx = j
+            fluence_by_label[label] += medium_track
+            absorbed_by_label[label] += medium_track * mu_a
+            medium_track = 0.0
             label = next_label
             mu_s = mus[label]
             mu_a = mua[label]
@@ -492,22 +539,27 @@ def run_photons(
             ns_mm = ns_per_mm[label]
             s_left = optical_left / mu_s if mu_s > 0.0 else _INF
         energy[ENERGY_ABSORBED] += absorbed
+        fluence_by_label[label] += medium_track
+        absorbed_by_label[label] += medium_track * mu_a
+    _apply(fluence_flat, queued_index, queued_track, queued)
     counts[COUNT_SCATTERINGS] += scatterings
     counts[COUNT_LOST] += lost
     counts[COUNT_CROSSINGS] += crossings
 
 
 @njit(cache=True, nogil=True)
-def marginals(fluence, labels, mua, absorbed_by_label, fluence_by_label, fluence_z):  # fmt: skip
-    """Add one batch's CW fluence[x, y, z] into its sums per label (absorbed: times
-    that label's mua) and per z plane, in one pass that skips the empty voxels."""
-    nx, ny, nz = fluence.shape
-    for i in range(nx):
-        for j in range(ny):
-            for k in range(nz):
-                t = fluence[i, j, k]
-                if t != 0.0:
-                    label = labels[i, j, k]
-                    absorbed_by_label[label] += t * mua[label]
-                    fluence_by_label[label] += t
-                    fluence_z[k] += t
+def scale_by_label(values, errors, labels, per_label, out_values, out_errors,
+                   voxels_by_label):  # fmt: skip
+    """out = values x per_label[label] voxel by voxel (and the same for errors), and the
+    voxels of each label counted, in one pass without a per-voxel copy of per_label."""
+    flat_labels = labels.reshape(-1)
+    flat_values = values.reshape(-1)
+    flat_errors = errors.reshape(-1)
+    flat_out = out_values.reshape(-1)
+    flat_out_errors = out_errors.reshape(-1)
+    for i in range(flat_labels.shape[0]):
+        label = flat_labels[i]
+        factor = per_label[label]
+        flat_out[i] = flat_values[i] * factor
+        flat_out_errors[i] = flat_errors[i] * factor
+        voxels_by_label[label] += 1

@@ -208,8 +208,10 @@ def test_homogeneous_cube_follows_diffusion_far_from_faces() -> None:
     np.testing.assert_allclose(phi, expected, rtol=0.08)
 
 
-def test_same_seed_same_numbers_for_any_thread_count() -> None:
-    volume = Volume(media=(Medium(name="t", optics=TISSUE),), voxel_mm=0.5, dims=(8, 8, 8),
+@pytest.mark.parametrize("dims", [(8, 8, 8), (66, 64, 64)])
+def test_same_seed_same_numbers_for_any_thread_count(dims: tuple[int, int, int]) -> None:
+    """On a small grid and on one large enough for the kernel's queue of additions."""
+    volume = Volume(media=(Medium(name="t", optics=TISSUE),), voxel_mm=0.5, dims=dims,
                     shapes=(Slab(label=1, start_mm=0.0, end_mm=4.0),))  # fmt: skip
     simulation = VoxelSimulation(volume=volume, source=VoxelSource(kind="gaussian",
                                  position_mm=(2.0, 2.0, 0.0), radius_mm=1.0),
