@@ -157,7 +157,7 @@ def nerve_profile(
     y = np.append(np.arange(0.0, y_end, step), y_end)
     x, z = _disc_points(offset_mm, nerve_depth_mm, radius, PROFILE_RINGS, PROFILE_SPOKES)
     r = np.sqrt(x[None, :] ** 2 + y[:, None] ** 2)
-    values = field.interpolate(r, np.broadcast_to(z, r.shape)).mean(axis=1)
+    values = field.interpolate(r, z[None, :]).mean(axis=1)
     return xr.DataArray(
         values,
         coords={"y_mm": ("y_mm", y, {"units": "mm"})},

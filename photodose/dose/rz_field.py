@@ -101,7 +101,8 @@ class RZField:
     def interpolate(
         self, r_mm: NDArray[np.float64], z_mm: NDArray[np.float64], standard_error: bool = False
     ) -> NDArray[np.float64]:
-        """Bilinear values at points (r, z); the caller keeps the points inside the grid."""
+        """Bilinear values at points (r, z) (the two arrays broadcast together); the caller
+        keeps the points inside the grid."""
         table = self.standard_error if standard_error else self.values
         if table is None:
             raise ValueError("the dataset carries no standard error for the fluence rate")
@@ -119,5 +120,9 @@ def _cell(axis: NDArray[np.float64], at: NDArray[np.float64]) -> tuple[np.ndarra
     if len(axis) == 1:
         zero = np.zeros(np.shape(at), dtype=int)
         return zero, zero, np.zeros(np.shape(at))
-    index = np.clip(np.searchsorted(axis, at, side="right") - 1, 0, len(axis) - 2)
+    steps = np.diff(axis)
+    if np.all(np.abs(steps - steps[0]) <= 1e-9 * steps[0]):  # bin centres: evenly spaced
+        index = np.clip(((at - axis[0]) / steps[0]).astype(int), 0, len(axis) - 2)
+    else:
+        index = np.clip(np.searchsorted(axis, at, side="right") - 1, 0, len(axis) - 2)
     return index, index + 1, (at - axis[index]) / (axis[index + 1] - axis[index])

@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 from pydantic import Field
@@ -146,12 +148,18 @@ class NerveUncertainty(Spec):
 class Case:
     """One sampled patient: the site (layers, nerve depth), skin type, optical factors."""
 
-    site: Site
+    site_fields: dict[str, Any]
+    """The sampled site as `Site` fields, validated when `site` is first asked for (where
+    the case is solved: the second core builds its own)."""
     skin_type: int
     absorption: dict[str, float]
     scattering: dict[str, float]
     inputs: dict[str, float]
     """The sampled value of each input, for the sensitivity regression."""
+
+    @cached_property
+    def site(self) -> Site:
+        return Site.model_validate(self.site_fields)
 
 
 @dataclass(frozen=True)
@@ -171,6 +179,7 @@ def sample_cases(site: Site, patient: Patient, count: int, seed: int,
     tissues = sorted({layer.tissue for layer in adapted.layers})
     fat_index = _fat_index(adapted)
     fat_measured = patient.subcutaneous_fat_mm is not None
+    fields = adapted.model_dump()
     cases = []
     for _ in range(count):
         inputs: dict[str, float] = {}
@@ -179,7 +188,7 @@ def sample_cases(site: Site, patient: Patient, count: int, seed: int,
         for t in tissues:
             inputs[f"absorption: {t}"] = math.log(absorption[t])
             inputs[f"scattering: {t}"] = math.log(scattering[t])
-        layers = [layer.model_dump() for layer in adapted.layers]
+        layers = [dict(layer) for layer in fields["layers"]]
         if fat_index is not None:
             layer = adapted.layers[fat_index]
             if fat_measured:
@@ -196,12 +205,12 @@ def sample_cases(site: Site, patient: Patient, count: int, seed: int,
         if not unknowns.skin_type_known:
             skin_type = int(rng.integers(1, 7))
             inputs["skin type"] = float(skin_type)
-        nerve = adapted.nerve.model_dump() | {
+        nerve = fields["nerve"] | {
             "depth_mm": depth,
             "depth_range_mm": (min(depth, adapted.nerve.depth_range_mm[0]),
                                max(depth, adapted.nerve.depth_range_mm[1])),
         }  # fmt: skip
-        variant = Site.model_validate(adapted.model_dump() | {"layers": layers, "nerve": nerve})
+        variant = fields | {"layers": layers, "nerve": nerve}
         cases.append(Case(variant, skin_type, absorption, scattering, inputs))
     return cases
 
@@ -251,7 +260,7 @@ def nominal_case(site: Site, patient: Patient, unknowns: Unknowns = Unknowns()) 
     """The plan's own case: the patient's site (at the measured depth, if any), no factors."""
     adapted = with_measured_depth(site.for_patient(patient), unknowns.depth_measured_mm)
     ones = dict.fromkeys(ABSORPTION_FACTOR_RANGE, 1.0)
-    return Case(adapted, patient.skin_type, ones, dict(ones), {})
+    return Case(adapted.model_dump(), patient.skin_type, ones, dict(ones), {})
 
 
 def peak_wavelength(device: Device) -> float:

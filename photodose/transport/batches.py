@@ -23,6 +23,7 @@ from photodose.transport.tallies import Accumulator, BatchTallies, Tallies
 
 Task = TypeVar("Task")
 Output = TypeVar("Output")
+TalliesT = TypeVar("TalliesT", bound=Tallies)  # one engine's batch tallies
 
 
 def batch_bounds(photons: int, batches: int) -> list[tuple[int, int]]:
@@ -57,12 +58,12 @@ def run_ordered(
 
 
 def run_and_reduce(
-    run_batch: Callable[[int], tuple[Tallies, int]],
+    run_batch: Callable[[int], tuple[TalliesT, int]],
     batch_count: int,
     photons: int,
     workers: int,
     progress: Callable[[int, int], None] | None = None,
-    added: Callable[[Tallies], None] | None = None,
+    added: Callable[[TalliesT], None] | None = None,
 ) -> tuple[Accumulator, float]:
     """Run batches 0 .. batch_count - 1 on a thread pool, add them in batch order (any
     engine's tallies), calling progress(photons_done, photons) after each and handing
@@ -71,7 +72,7 @@ def run_and_reduce(
     accumulator = Accumulator()
     done = 0
 
-    def add(_: int, result: tuple[Tallies, int]) -> None:
+    def add(_: int, result: tuple[TalliesT, int]) -> None:
         nonlocal done
         accumulator.add(*result)
         if added is not None:

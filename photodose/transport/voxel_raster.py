@@ -85,13 +85,15 @@ def rasterise(volume: Volume) -> np.ndarray:
             if box is None:
                 continue
             cx, cy, cz = _grid(centres, box)
-            axis = end - start
-            length = float(np.linalg.norm(axis))
-            axis = axis / length
+            direction = end - start
+            length = float(np.linalg.norm(direction))
+            direction = direction / length
             dx, dy, dz = cx - start[0], cy - start[1], cz - start[2]
-            along = axis[0] * dx + axis[1] * dy + axis[2] * dz
+            along = direction[0] * dx + direction[1] * dy + direction[2] * dz
             # the perpendicular offset itself, not |d|^2 - along^2 (no cancellation)
-            px, py, pz = dx - along * axis[0], dy - along * axis[1], dz - along * axis[2]
+            px = dx - along * direction[0]
+            py = dy - along * direction[1]
+            pz = dz - along * direction[2]
             mask = (along >= -_TIE) & (along <= length + _TIE) & (
                 px * px + py * py + pz * pz <= radius**2 * (1 + _TIE))
         else:  # pragma: no cover - the Shape union is closed
