@@ -44,3 +44,40 @@ def test_help_loads_no_heavy_library(args: tuple[str, ...]) -> None:
         assert f"photodose {photodose.__version__}" in output
     else:
         assert "Usage:" in output
+
+
+def test_the_command_map_names_what_each_module_registers() -> None:
+    """`photodose COMMAND` loads only the module `_COMMANDS` names for it: every module
+    must register exactly the commands the map gives it."""
+    import importlib
+
+    import typer
+
+    from photodose import cli
+
+    for module in cli._COMMAND_MODULES:
+        app = typer.Typer()
+        importlib.import_module(f"photodose.cli.{module}").register(app)
+        names = {c.name for c in app.registered_commands} | {
+            g.name for g in app.registered_groups}  # fmt: skip
+        assert names == {c for c, m in cli._COMMANDS.items() if m == module}, module
+
+
+@pytest.mark.parametrize("command", ["plan", "course", "db", "devices"])
+def test_a_named_command_builds_only_its_module_commands(command: str) -> None:
+    code = (
+        "import sys\n"
+        f"sys.argv = ['photodose', {command!r}, '--help']\n"
+        "from photodose import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit:\n    pass\n"
+        "print('REGISTERED:', ' '.join(sorted([c.name for c in cli.app.registered_commands]\n"
+        "      + [g.name for g in cli.app.registered_groups])))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)  # fmt: skip
+    line = next(x for x in done.stdout.splitlines() if x.startswith("REGISTERED:"))
+    from photodose import cli
+
+    module = cli._COMMANDS[command]
+    assert set(line.removeprefix("REGISTERED:").split()) == {
+        c for c, m in cli._COMMANDS.items() if m == module}  # fmt: skip
