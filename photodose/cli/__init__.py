@@ -105,7 +105,10 @@ def _show_warning(message: Warning | str, *_: object, **__: object) -> None:
 
 
 def main() -> None:
-    _register_for(sys.argv[1:])
+    from photodose.cli.gc_pause import collector_paused
+
+    with collector_paused():
+        _register_for(sys.argv[1:])
     warnings.showwarning = _show_warning
     try:
         app()

@@ -67,13 +67,16 @@ def check_command(
 ) -> None:
     """Check a protocol as given ("30 min per pad"): surface and nerve dose, heating,
     every safety check and the limit it comes closest to, with no search."""
-    from rich.console import Console
-    from rich.markup import escape
+    from photodose.cli.gc_pause import collector_paused
 
-    from photodose.cli.dask_check import defer_dask_array_import
-    from photodose.errors import BadInputError
-    from photodose.planning.check import MAX_CHECK_TIME_S, check_request
-    from photodose.report import write_plan_report
+    with collector_paused():  # the library loads faster without collections
+        from rich.console import Console
+        from rich.markup import escape
+
+        from photodose.cli.dask_check import defer_dask_array_import
+        from photodose.errors import BadInputError
+        from photodose.planning.check import MAX_CHECK_TIME_S, check_request
+        from photodose.report import write_plan_report
 
     defer_dask_array_import()  # a plan makes no dask array: start-up without it
     if not 0.0 < time_s <= MAX_CHECK_TIME_S:

@@ -211,19 +211,22 @@ def plan_command(
 ) -> None:
     """Plan a treatment: power and time per spot, spots, sessions; doses, heating, checks."""
     given = dict(locals())
-    from rich.console import Console
-    from rich.markup import escape
+    from photodose.cli.gc_pause import collector_paused
 
-    from photodose.cli import fail
-    from photodose.cli.dask_check import defer_dask_array_import
-    from photodose.cli.progress import photon_progress
-    from photodose.errors import BadInputError
-    from photodose.io.output_path import atomic_write, check_output_dir, check_output_path
-    from photodose.planning import plan_request, verify_plan
-    from photodose.planning.verify import FIRST_ROUND_PHOTONS, check_verify_photons
-    from photodose.report import write_plan_report
-    from photodose.report.pdf import find_chromium
-    from photodose.specs.simulation import check_seed
+    with collector_paused():  # the library loads faster without collections
+        from rich.console import Console
+        from rich.markup import escape
+
+        from photodose.cli import fail
+        from photodose.cli.dask_check import defer_dask_array_import
+        from photodose.cli.progress import photon_progress
+        from photodose.errors import BadInputError
+        from photodose.io.output_path import atomic_write, check_output_dir, check_output_path
+        from photodose.planning import plan_request, verify_plan
+        from photodose.planning.verify import FIRST_ROUND_PHOTONS, check_verify_photons
+        from photodose.report import write_plan_report
+        from photodose.report.pdf import find_chromium
+        from photodose.specs.simulation import check_seed
 
     defer_dask_array_import()  # a plan makes no dask array: start-up without it
     patient = {

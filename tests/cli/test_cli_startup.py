@@ -81,3 +81,21 @@ def test_a_named_command_builds_only_its_module_commands(command: str) -> None:
     module = cli._COMMANDS[command]
     assert set(line.removeprefix("REGISTERED:").split()) == {
         c for c, m in cli._COMMANDS.items() if m == module}  # fmt: skip
+
+
+def test_the_collector_pause_restores_the_collector() -> None:
+    import gc
+
+    from photodose.cli.gc_pause import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left as it was found
+    finally:
+        gc.enable()
