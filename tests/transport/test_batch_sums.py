@@ -16,6 +16,16 @@ from photodose.transport.voxel import VoxelRun
 from photodose.transport.voxel_kernel import QUEUE_ABOVE
 
 
+class _Batch:
+    """A batch's tallies, one array named "t", as the accumulator takes them."""
+
+    def __init__(self, tally: np.ndarray) -> None:
+        self.counts = np.zeros(3, dtype=np.int64)
+        self.tally = tally
+
+    def with_marginals(self) -> dict[str, np.ndarray]:
+        return {"t": self.tally}
+
 def test_add_batch_matches_the_numpy_expressions_bit_for_bit() -> None:
     rng = np.random.default_rng(5)
     sums, squares, weighted = (rng.random(1000) for _ in range(3))
@@ -32,17 +42,9 @@ def test_accumulator_keeps_shapes_and_gives_the_batch_spread() -> None:
     batches = [np.array([[1.0, 0.0], [2.0, 4.0]]), np.array([[3.0, 0.0], [2.0, 0.0]]),
                np.array([[2.0, 0.0], [2.0, 8.0]])]  # fmt: skip
 
-    class Batch:
-        def __init__(self, tally: np.ndarray) -> None:
-            self.counts = np.zeros(3, dtype=np.int64)
-            self.tally = tally
-
-        def with_marginals(self) -> dict[str, np.ndarray]:
-            return {"t": self.tally}
-
     accumulator = Accumulator()
     for tally in batches:
-        accumulator.add(Batch(tally), 10)
+        accumulator.add(_Batch(tally), 10)
     per_photon = np.stack(batches) / 10.0
     assert accumulator.mean("t").shape == (2, 2)
     np.testing.assert_allclose(accumulator.mean("t"), per_photon.mean(axis=0), rtol=1e-15)
@@ -55,17 +57,9 @@ def test_accumulator_keeps_shapes_and_gives_the_batch_spread() -> None:
 def test_mean_and_error_match_the_numpy_expressions_bit_for_bit() -> None:
     rng = np.random.default_rng(6)
 
-    class Batch:
-        def __init__(self, tally: np.ndarray) -> None:
-            self.counts = np.zeros(3, dtype=np.int64)
-            self.tally = tally
-
-        def with_marginals(self) -> dict[str, np.ndarray]:
-            return {"t": self.tally}
-
     accumulator = Accumulator()
     for n in (40, 41, 40, 39, 40):
-        accumulator.add(Batch(rng.random((3, 4, 5)) * (rng.random((3, 4, 5)) < 0.6)), n)
+        accumulator.add(_Batch(rng.random((3, 4, 5)) * (rng.random((3, 4, 5)) < 0.6)), n)
     mean, error = accumulator.mean_and_error("t", 0.25)
     assert np.array_equal(mean, accumulator.mean("t") * 0.25)
     assert np.array_equal(error, accumulator.standard_error("t") * 0.25)
